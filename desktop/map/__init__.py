@@ -1,0 +1,1 @@
+"""The live map (folium + Leaflet served locally)."""

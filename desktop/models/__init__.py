@@ -1,0 +1,1 @@
+"""The domain core: validation, trips, rules and tickets. No Qt import, ever."""

@@ -1,0 +1,397 @@
+"""The pipeline: wire → validate → dedup → trips → rules → tickets (one-way).
+
+:class:`Pipeline` is the single domain entry point used by the live console and by
+``jmc-console replay`` alike. It never raises on wire input: rejected messages are
+quarantined, a failing rule is logged and counted, and the other rules go on.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+from collections import Counter, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from desktop.models.catalogue import AUTO_CLOSE_BLOCKERS, Severity
+from desktop.models.clock import Clock, SystemClock
+from desktop.models.config import RuleConfig
+from desktop.models.dedup import DuplicateFilter
+from desktop.models.rules import FOLD_RULES, TIMER_RULES, FoldRule, GateNoScanRule, RuleContext
+from desktop.models.sites import Roster, SiteIndex
+from desktop.models.ticket import Ticket
+from desktop.models.ticketbook import Finding, TicketBook
+from desktop.models.trips import Progress, Trip, step
+from desktop.models.validation import (
+    GATE_PASS,
+    NFC_READ,
+    ORDER,
+    TELEMETRY,
+    Envelope,
+    QuarantineRecord,
+    WireValidator,
+)
+from desktop.models.wire import TransportOrder
+
+log = logging.getLogger(__name__)
+
+ACCEPTED: Final = "accepted"
+REJECTED: Final = "rejected"
+DUPLICATE: Final = "duplicate"
+_ORPHAN_MESSAGES: Final = 512  # per device, for orders that arrive after their devices' messages
+_RECENT_GATE_PASSES: Final = 20_000
+_AUTO_CLOSE_REASON: Final = (
+    "自動結案: trip completed with every seal unsealed normally inside the destination and "
+    "no A06/A07/A12/A13/T1 on the trip"
+)
+
+
+@dataclass(slots=True)
+class PipelineStats:
+    """Counters an operator sees in the status bar."""
+
+    accepted: int = 0
+    rejected: int = 0
+    stale_orders: int = 0
+    rebuilds: int = 0
+    internal_errors: int = 0
+    rule_errors: Counter[str] = field(default_factory=Counter)
+
+
+class Pipeline:
+    """Turns field messages into tickets exactly as protocol §5-6 define them.
+
+    Args:
+        sites: the sites and gates.
+        roster: officers authorised per site (S4); empty disables the roster check.
+        config: rule thresholds per region.
+        clock: the console clock; every timer reads it and nothing else.
+        quarantine_limit: keep at most this many rejected messages in memory (``None``: all).
+    """
+
+    def __init__(
+        self,
+        sites: SiteIndex,
+        roster: Roster | None = None,
+        config: RuleConfig | None = None,
+        clock: Clock | None = None,
+        quarantine_limit: int | None = None,
+    ) -> None:
+        self.sites = sites
+        self.roster: Roster = roster or {}
+        self.config = config or RuleConfig()
+        self.clock: Clock = clock or SystemClock()
+        self.validator = WireValidator(sites.sites, {g.gate_id: g.site_code for g in sites.gates.values()})
+        self.dedup = DuplicateFilter()
+        self.book = TicketBook(self.config.signoff_minimum)
+        self.quarantine: deque[QuarantineRecord] = deque(maxlen=quarantine_limit)
+        self.stats = PipelineStats()
+        self.trips: dict[str, Trip] = {}
+        self._ctx: dict[str, RuleContext] = {}
+        self._by_device: dict[str, list[Trip]] = {}
+        self._by_container: dict[str, list[Trip]] = {}
+        self._orphans: dict[str, deque[Envelope]] = {}
+        self._pending_reads: dict[str, deque[Envelope]] = {}
+        self._recent_gates: deque[Envelope] = deque(maxlen=_RECENT_GATE_PASSES)
+        self._unlinked_gate_tickets: dict[str, list[Ticket]] = {}
+        self._heard: dict[str, tuple[float, float]] = {}
+        self._timers: list[tuple[float, int, str, int]] = []
+        self._timer_seq = 0
+        self._now = self.clock.now()
+        self._gate_rule = GateNoScanRule()
+        self._by_kind: dict[str, list[FoldRule]] = {}
+        self._phase_rules: list[FoldRule] = [r for r in FOLD_RULES if not r.kinds]
+        for rule in FOLD_RULES:
+            for kind in rule.kinds:
+                self._by_kind.setdefault(kind, []).append(rule)
+
+    # -- HeardLog --------------------------------------------------------------------------
+
+    def heard_at(self, device: str) -> float | None:
+        """Console time the device was last heard from."""
+        entry = self._heard.get(device)
+        return entry[0] if entry else None
+
+    def last_ts(self, device: str) -> float | None:
+        """Latest device time received from the device."""
+        entry = self._heard.get(device)
+        return entry[1] if entry else None
+
+    # -- input -----------------------------------------------------------------------------
+
+    @property
+    def duplicates(self) -> int:
+        return self.dedup.duplicates
+
+    def ingest(self, topic: str, raw: bytes) -> str:
+        """Process one MQTT message at the clock's current time; return what became of it."""
+        now = self.clock.now()
+        self.advance(now)
+        result = self.validator.validate(topic, raw, now)
+        if isinstance(result, QuarantineRecord):
+            self.quarantine.append(result)
+            self.stats.rejected += 1
+            return REJECTED
+        env = result
+        if env.kind != ORDER:
+            if self.dedup.seen(env.device, env.seq):
+                return DUPLICATE
+            self.dedup.remember(env.device, env.seq)
+            previous = self._heard.get(env.device)
+            self._heard[env.device] = (now, env.ts if previous is None else max(previous[1], env.ts))
+        self.stats.accepted += 1
+        try:
+            if env.kind == ORDER:
+                self._on_order(env)
+            else:
+                self._deliver(env)
+        except Exception:
+            self.stats.internal_errors += 1
+            log.exception("pipeline error on %s", topic)
+        return ACCEPTED
+
+    def advance(self, now: float | None = None) -> None:
+        """Fire every timer due at or before ``now`` (default: the clock), in due order."""
+        now = self.clock.now() if now is None else now
+        timers = self._timers
+        while timers and timers[0][0] <= now:
+            due, _, order_no, index = heapq.heappop(timers)
+            trip = self.trips.get(order_no)
+            rule = TIMER_RULES[index]
+            if trip is None or trip.scheduled.get(rule.code) != due:
+                continue
+            del trip.scheduled[rule.code]
+            self._now = max(self._now, due)
+            ctx = self._ctx[order_no]
+            try:
+                rule.check(ctx, self, due)
+            except Exception:
+                self._rule_failed(rule.code, order_no)
+            self._schedule(trip, (index,), due)
+        self._now = max(self._now, now)
+
+    # -- orders ----------------------------------------------------------------------------
+
+    def _on_order(self, env: Envelope) -> None:
+        order: Any = env.msg
+        assert isinstance(order, TransportOrder)
+        existing = self.trips.get(order.order_no)
+        if existing is not None:
+            if order.ts < existing.order.ts:
+                self.stats.stale_orders += 1
+                return
+            if order == existing.order:
+                return
+        origin, dest = self.sites.sites[order.origin_site], self.sites.sites[order.dest_site]
+        trip = Trip(order, env.region, origin, dest)
+        entries = self._gather(trip, existing)
+        if existing is not None:
+            trip.timer_state = existing.timer_state
+            trip.scheduled = existing.scheduled
+            self._unindex(existing)
+        self.trips[trip.order_no] = trip
+        self._ctx[trip.order_no] = RuleContext(
+            trip, self.config.for_region(trip.region), self.sites, self.roster, self._emit, self._escalate
+        )
+        self._index(trip)
+        for entry in sorted(entries, key=lambda e: e.key):
+            trip.insert(entry)
+        self._rebuild(trip)
+        self._link_gate_tickets(trip)
+
+    def _gather(self, trip: Trip, previous: Trip | None) -> list[Envelope]:
+        """Messages already received that belong to a new (or amended) trip."""
+        found: dict[tuple[float, int, str, int], Envelope] = {}
+        lookback = self.config.for_region(trip.region).order_lookback_min * 60.0
+        devices = set(trip.devices())
+        sources: list[Iterable[Envelope]] = [self._pending_reads.pop(trip.order_no, ())]
+        if previous is not None:
+            sources.append(e for _, e in previous.log)
+        for device in devices:
+            sources.append(self._orphans.get(device, ()))
+            for other in self._by_device.get(device, ()):
+                sources.append(e for _, e in other.log if e.device == device)
+        sources.append(g for g in self._recent_gates if self._gate_concerns(trip, g))
+        for source in sources:
+            for env in source:
+                concerns = env.kind in (NFC_READ, GATE_PASS) or env.device in devices
+                if concerns and trip.accepts(env, lookback):
+                    found[env.key] = env
+        return list(found.values())
+
+    def _index(self, trip: Trip) -> None:
+        for device in trip.devices():
+            self._by_device.setdefault(device, []).append(trip)
+        for number in trip.containers:
+            self._by_container.setdefault(number, []).append(trip)
+
+    def _unindex(self, trip: Trip) -> None:
+        for device in trip.devices():
+            self._by_device[device] = [t for t in self._by_device.get(device, []) if t is not trip]
+        for number in trip.containers:
+            self._by_container[number] = [t for t in self._by_container.get(number, []) if t is not trip]
+
+    # -- routing ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _gate_concerns(trip: Trip, env: Envelope) -> bool:
+        msg: Any = env.msg
+        site = msg.site_code
+        if site != trip.origin.code and site != trip.dest.code:
+            return False
+        return any(n in trip.containers for n in msg.container_nos)
+
+    def _deliver(self, env: Envelope) -> None:
+        msg: Any = env.msg
+        if env.kind == NFC_READ:
+            trip = self.trips.get(msg.order_no)
+            if trip is None:
+                self._pending_reads.setdefault(msg.order_no, deque(maxlen=64)).append(env)
+            elif not trip.cancelled and trip.accepts(env, self._lookback(trip)):
+                self._feed(trip, env)
+            return
+        if env.kind == GATE_PASS:
+            self._recent_gates.append(env)
+            trips = {t.order_no: t for n in msg.container_nos for t in self._by_container.get(n, ())}
+            owner = self._gate_owner(env, list(trips.values()))
+            self._raise_gate_ticket(env, owner)
+            for trip in trips.values():
+                if (
+                    not trip.cancelled
+                    and self._gate_concerns(trip, env)
+                    and trip.accepts(env, self._lookback(trip))
+                ):
+                    self._feed(trip, env)
+            return
+        delivered = False
+        for trip in self._by_device.get(env.device, ()):
+            if not trip.cancelled and trip.accepts(env, self._lookback(trip)):
+                self._feed(trip, env)
+                delivered = True
+        if not delivered:
+            ring = self._orphans.get(env.device)
+            if ring is None:
+                ring = self._orphans[env.device] = deque(maxlen=_ORPHAN_MESSAGES)
+            ring.append(env)
+
+    def _lookback(self, trip: Trip) -> float:
+        return self._ctx[trip.order_no].limits.order_lookback_min * 60.0
+
+    def _feed(self, trip: Trip, env: Envelope) -> None:
+        if trip.insert(env):
+            changed = step(trip, env)
+            self._observe(trip, env, changed)
+            self._settle_closure(trip)
+            self._schedule(trip, _TIMERS_FOR.get(env.kind, _ALL_TIMERS) if not _any(changed) else _ALL_TIMERS)
+        else:
+            self.stats.rebuilds += 1
+            self._rebuild(trip)
+
+    def _observe(self, trip: Trip, env: Envelope, changed: Progress) -> None:
+        ctx = self._ctx[trip.order_no]
+        for rule in self._by_kind.get(env.kind, ()):
+            try:
+                rule.observe(ctx, env, changed)
+            except Exception:
+                self._rule_failed(rule.code, trip.order_no)
+        if _any(changed):
+            for rule in self._phase_rules:
+                try:
+                    rule.observe(ctx, env, changed)
+                except Exception:
+                    self._rule_failed(rule.code, trip.order_no)
+
+    def _rebuild(self, trip: Trip) -> None:
+        """Fold the trip's whole log again (late input) and reconcile its tickets."""
+        trip.progress = trip.fresh_progress()
+        with self.book.rebuild(trip.order_no, self._now):
+            for _, env in trip.log:  # a cancelled trip keeps what it had: nothing is withdrawn
+                self._observe(trip, env, step(trip, env))
+            self._settle_closure(trip)
+        self._schedule(trip, _ALL_TIMERS)
+
+    def _rule_failed(self, code: str, order_no: str) -> None:
+        self.stats.rule_errors[code] += 1
+        log.exception("rule %s failed on order %s; the other rules go on", code, order_no)
+
+    # -- tickets ---------------------------------------------------------------------------
+
+    def _emit(self, finding: Finding) -> None:
+        self.book.add(finding, self._now)
+
+    def _escalate(self, code: str, order_no: str, subject: str, severity: Severity, reason: str) -> None:
+        ticket = self.book.open_ticket(code, order_no, subject)
+        if ticket is not None:
+            self.book.escalate(ticket, severity, self._now, reason)
+
+    def _settle_closure(self, trip: Trip) -> None:
+        """§6.3: close (or, on later evidence, reopen) the trip's device/signal tickets."""
+        t_complete = trip.progress.t_complete
+        tickets = self.book.for_order(trip.order_no)
+        if t_complete is None and not any(t.resolution == "auto_closed" for t in tickets):
+            return
+        blocked = any(t.code in AUTO_CLOSE_BLOCKERS for t in tickets)
+        eligible = t_complete is not None and not blocked
+        self.book.apply_auto_closure(
+            trip.order_no, eligible, t_complete or self._now, self._now, _AUTO_CLOSE_REASON
+        )
+
+    def _gate_owner(self, env: Envelope, trips: list[Trip]) -> Trip | None:
+        """The open order holding one of the pass's containers (latest order before the pass)."""
+        candidates = [t for t in trips if not t.cancelled]
+        if not candidates:
+            return None
+        before = [t for t in candidates if t.order.ts.timestamp() <= env.ts]
+        pool = before or candidates
+        return max(pool, key=lambda t: (t.order.ts, t.order_no))
+
+    def _raise_gate_ticket(self, env: Envelope, owner: Trip | None) -> None:
+        finding = self._gate_rule.evaluate(env, owner)
+        if finding is None:
+            return
+        ticket = self.book.add(finding, self._now)
+        if ticket is not None and owner is None:
+            for number in getattr(env.msg, "container_nos", ()):
+                self._unlinked_gate_tickets.setdefault(number, []).append(ticket)
+
+    def _link_gate_tickets(self, trip: Trip) -> None:
+        for number in trip.containers:
+            for ticket in self._unlinked_gate_tickets.pop(number, []):
+                if ticket.order_no is None:
+                    direction = "out" if ticket.detail.startswith("gate out") else "in"
+                    handling = self._gate_rule.handling_for(direction, trip)
+                    self.book.attach_order(ticket, trip.order_no, handling, self._now)
+
+    # -- timers ----------------------------------------------------------------------------
+
+    def _schedule(self, trip: Trip, which: tuple[int, ...], now: float | None = None) -> None:
+        now = self._now if now is None else now
+        ctx = self._ctx[trip.order_no]
+        for index in which:
+            rule = TIMER_RULES[index]
+            try:
+                due = rule.next_due(ctx, self, now)
+            except Exception:
+                self._rule_failed(rule.code, trip.order_no)
+                continue
+            if due is None:
+                continue
+            current = trip.scheduled.get(rule.code)
+            if current is None or due < current:
+                trip.scheduled[rule.code] = due
+                self._timer_seq += 1
+                heapq.heappush(self._timers, (due, self._timer_seq, trip.order_no, index))
+
+
+def _any(changed: Progress) -> bool:
+    return changed.departed or changed.arrived or changed.completed
+
+
+_ALL_TIMERS: Final = tuple(range(len(TIMER_RULES)))
+_TIMER_INDEX: Final = {rule.code: i for i, rule in enumerate(TIMER_RULES)}
+_TIMERS_FOR: Final[dict[str, tuple[int, ...]]] = {
+    TELEMETRY: (_TIMER_INDEX["A05"], _TIMER_INDEX["A02"]),
+    "seal_status": (_TIMER_INDEX["A02"],),
+    "seal_event": (_TIMER_INDEX["A02"],),
+}

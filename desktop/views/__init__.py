@@ -1,0 +1,1 @@
+"""Qt views (thin; they adapt domain objects)."""
