@@ -95,9 +95,10 @@ class Pipeline:
         self._pending_reads: dict[str, deque[Envelope]] = {}
         self._recent_gates: deque[Envelope] = deque(maxlen=_RECENT_GATE_PASSES)
         self._unlinked_gate_tickets: dict[str, list[Ticket]] = {}
-        self._heard: dict[str, tuple[float, float]] = {}
+        self._heard: dict[str, tuple[float, float, float]] = {}  # heard_at, last ts, since
         self._timers: list[tuple[float, int, str, int]] = []
         self._timer_seq = 0
+        self._silence_s = self.config.defaults.vehicle_silence_s
         self._now = self.clock.now()
         self._gate_rule = GateNoScanRule()
         self._by_kind: dict[str, list[FoldRule]] = {}
@@ -117,6 +118,11 @@ class Pipeline:
         """Latest device time received from the device."""
         entry = self._heard.get(device)
         return entry[1] if entry else None
+
+    def heard_since(self, device: str) -> float | None:
+        """Console time the device's current run of reports began (after its last silence)."""
+        entry = self._heard.get(device)
+        return entry[2] if entry else None
 
     # -- input -----------------------------------------------------------------------------
 
@@ -139,7 +145,11 @@ class Pipeline:
                 return DUPLICATE
             self.dedup.remember(env.device, env.seq)
             previous = self._heard.get(env.device)
-            self._heard[env.device] = (now, env.ts if previous is None else max(previous[1], env.ts))
+            if previous is None:
+                self._heard[env.device] = (now, env.ts, now)
+            else:
+                since = previous[2] if now - previous[0] < self._silence_s else now
+                self._heard[env.device] = (now, max(previous[1], env.ts), since)
         self.stats.accepted += 1
         try:
             if env.kind == ORDER:
@@ -184,7 +194,7 @@ class Pipeline:
             if order == existing.order:
                 return
         origin, dest = self.sites.sites[order.origin_site], self.sites.sites[order.dest_site]
-        trip = Trip(order, env.region, origin, dest)
+        trip = Trip(order, env.region, origin, dest, existing.opened_ts if existing else None)
         entries = self._gather(trip, existing)
         if existing is not None:
             trip.timer_state = existing.timer_state

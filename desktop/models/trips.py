@@ -83,8 +83,17 @@ class TripProgress:
 class Trip:
     """One transport order being followed."""
 
-    def __init__(self, order: TransportOrder, region: str, origin: Site, dest: Site) -> None:
+    def __init__(
+        self,
+        order: TransportOrder,
+        region: str,
+        origin: Site,
+        dest: Site,
+        opened_ts: float | None = None,
+    ) -> None:
         self.order = order
+        # device time of the first version of the order: amendments keep the trip's history
+        self.opened_ts = order.ts.timestamp() if opened_ts is None else min(opened_ts, order.ts.timestamp())
         self.order_no = order.order_no
         self.region = region
         self.origin = origin
@@ -138,7 +147,7 @@ class Trip:
 
     def accepts(self, env: Envelope, lookback_s: float) -> bool:
         """Whether a message belongs to this trip's log."""
-        if env.ts < self.order.ts.timestamp() - lookback_s:
+        if env.ts < self.opened_ts - lookback_s:
             return False
         t_complete = self.progress.t_complete
         return t_complete is None or env.ts <= t_complete

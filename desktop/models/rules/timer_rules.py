@@ -62,18 +62,29 @@ class SealLostRule:
             return {}
         fired: dict[str, float] = trip.timer_state.setdefault(self.code, {})
         obu_heard = heard.heard_at("obu:" + trip.obu_id)
-        obu_alive = obu_heard is not None and now - obu_heard < ctx.limits.vehicle_silence_s
+        obu_since = heard.heard_since("obu:" + trip.obu_id) or 0.0
+        silence = ctx.limits.seal_silence_s
         due: dict[str, float] = {}
         for seal in trip.progress.seals.values():
             if not seal.is_active or seal.sealed_ts is None or seal.released_ts is not None:
                 continue
             heard_at = heard.heard_at("seal:" + seal.seal_id)
             last_ts = heard.last_ts("seal:" + seal.seal_id)
-            if heard_at is None or last_ts is None or last_ts < seal.sealed_ts:
+            if heard_at is None or last_ts is None or last_ts <= seal.sealed_ts:
                 continue  # has not reported since it was sealed
             if fired.get(seal.seal_id) == heard_at:
                 continue
-            when = heard_at + ctx.limits.seal_silence_s
+            # "while its OBU is still heard from": the seal's silence counts from when the
+            # OBU (back from any silence of its own) is heard, the OBU reported during the
+            # second half of it and is not silent itself. Two devices that fall silent
+            # together (a vehicle out of coverage) are A05 only.
+            start = max(heard_at, obu_since)
+            obu_alive = (
+                obu_heard is not None
+                and obu_heard >= start + silence / 2
+                and now - obu_heard < ctx.limits.vehicle_silence_s
+            )
+            when = start + silence
             if when > now or obu_alive:
                 due[seal.seal_id] = when
         return due
