@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from desktop.models.catalogue import CATALOGUE
 from desktop.models.config import DEFAULT_RULES_FILE, ConfigError, RuleConfig
 from desktop.models.sites import SitesFileError, load_roster, load_sites
 from desktop.replay import ScenarioError, run_replay_file
@@ -63,8 +64,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"== {scenario.name} (settle {settle} min)")
         for t in result.tickets():
             state = t.resolution or t.status
+            name = CATALOGUE[t.code].name_zh
             print(
-                f"   {t.code:4} {t.severity:9} {state:12} order {t.order_no}  "
+                f"   {t.code:4} {name} {t.severity:9} {state:12} order {t.order_no}  "
                 f"subject {t.subject}  x{t.occurrences}  {t.detail}"
             )
         for q in result.pipeline.quarantine:

@@ -98,3 +98,10 @@ def test_replay_exits_non_zero_only_when_it_cannot_run(tmp_path: Path) -> None:
     garbage.write_text('not json\n{"t": "2026-11-20T09:00:00+08:00", "topic": "x/y", "payload": "zz"}\n')
     assert main(["replay", str(garbage), "--sites", sites, "--tickets-json", str(out)]) == 0
     assert json.loads(out.read_text())["rejected"] == [{"topic": "x/y", "reason": "unknown topic 'x/y'"}]
+
+
+def test_demo_replays_the_bundled_samples(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "passive_overdue.jsonl" in out and "逾時未進站" in out
+    assert "auto_closed" in out and "ISO 6346 check digit should be 3" in out

@@ -78,6 +78,9 @@ TIMER_CODES: Final = frozenset({"A02", "A05", "A09", "S7", "S8"})
 AUTO_CLOSABLE: Final = frozenset({"A01", "A02", "A03", "A04", "A05", "A08", "A09", "A10"})
 #: ... unless the trip has any of these.
 AUTO_CLOSE_BLOCKERS: Final = frozenset({"A06", "A07", "A12", "A13", "T1"})
+#: Tickets identified by their gate pass alone: the order holding the container is an
+#: attribute that may be learnt (or corrected) later, so it is not part of the identity.
+KEYED_BY_SUBJECT: Final = frozenset({"A11"})
 #: A09/S7: escalate to critical after the configured hours; closing needs "police notified".
 ESCALATING: Final = frozenset({"A09", "S7"})
 

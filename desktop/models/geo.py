@@ -24,3 +24,15 @@ def local_projector(lat0: float, lon0: float) -> tuple[float, float]:
     """
     m_per_deg_lat = math.pi * EARTH_RADIUS_M / 180.0
     return m_per_deg_lat * math.cos(math.radians(lat0)), m_per_deg_lat
+
+
+_DEG_M = math.pi * EARTH_RADIUS_M / 180.0
+
+
+def surely_within_m(lat1: float, lon1: float, lat2: float, lon2: float, metres: float) -> bool:
+    """Cheap test that two points are certainly closer than ``metres`` (an upper bound on the
+    distance that ignores the shrinking of longitude degrees, so it never says yes wrongly)."""
+    limit = metres / _DEG_M
+    dlat = lat2 - lat1
+    dlon = lon2 - lon1
+    return dlat * dlat + dlon * dlon < limit * limit * 0.999

@@ -18,7 +18,9 @@ from desktop.models.catalogue import AUTO_CLOSE_BLOCKERS, Severity
 from desktop.models.clock import Clock, SystemClock
 from desktop.models.config import RuleConfig
 from desktop.models.dedup import DuplicateFilter
+from desktop.models.heard import DeviceHeardLog
 from desktop.models.rules import FOLD_RULES, TIMER_RULES, FoldRule, GateNoScanRule, RuleContext
+from desktop.models.rules.gate_rules import choose_gate_owner
 from desktop.models.sites import Roster, SiteIndex
 from desktop.models.ticket import Ticket
 from desktop.models.ticketbook import Finding, TicketBook
@@ -94,11 +96,10 @@ class Pipeline:
         self._orphans: dict[str, deque[Envelope]] = {}
         self._pending_reads: dict[str, deque[Envelope]] = {}
         self._recent_gates: deque[Envelope] = deque(maxlen=_RECENT_GATE_PASSES)
-        self._unlinked_gate_tickets: dict[str, list[Ticket]] = {}
-        self._heard: dict[str, tuple[float, float, float]] = {}  # heard_at, last ts, since
+        self._gate_tickets: dict[str, list[tuple[Ticket, Envelope]]] = {}
+        self.heard = DeviceHeardLog(self.config.defaults.vehicle_silence_s)
         self._timers: list[tuple[float, int, str, int]] = []
         self._timer_seq = 0
-        self._silence_s = self.config.defaults.vehicle_silence_s
         self._now = self.clock.now()
         self._gate_rule = GateNoScanRule()
         self._by_kind: dict[str, list[FoldRule]] = {}
@@ -106,23 +107,6 @@ class Pipeline:
         for rule in FOLD_RULES:
             for kind in rule.kinds:
                 self._by_kind.setdefault(kind, []).append(rule)
-
-    # -- HeardLog --------------------------------------------------------------------------
-
-    def heard_at(self, device: str) -> float | None:
-        """Console time the device was last heard from."""
-        entry = self._heard.get(device)
-        return entry[0] if entry else None
-
-    def last_ts(self, device: str) -> float | None:
-        """Latest device time received from the device."""
-        entry = self._heard.get(device)
-        return entry[1] if entry else None
-
-    def heard_since(self, device: str) -> float | None:
-        """Console time the device's current run of reports began (after its last silence)."""
-        entry = self._heard.get(device)
-        return entry[2] if entry else None
 
     # -- input -----------------------------------------------------------------------------
 
@@ -133,7 +117,8 @@ class Pipeline:
     def ingest(self, topic: str, raw: bytes) -> str:
         """Process one MQTT message at the clock's current time; return what became of it."""
         now = self.clock.now()
-        self.advance(now)
+        if self._timers and self._timers[0][0] <= now:
+            self.advance(now)
         result = self.validator.validate(topic, raw, now)
         if isinstance(result, QuarantineRecord):
             self.quarantine.append(result)
@@ -144,12 +129,7 @@ class Pipeline:
             if self.dedup.seen(env.device, env.seq):
                 return DUPLICATE
             self.dedup.remember(env.device, env.seq)
-            previous = self._heard.get(env.device)
-            if previous is None:
-                self._heard[env.device] = (now, env.ts, now)
-            else:
-                since = previous[2] if now - previous[0] < self._silence_s else now
-                self._heard[env.device] = (now, max(previous[1], env.ts), since)
+            self.heard.record(env.device, now, env.ts)
         self.stats.accepted += 1
         try:
             if env.kind == ORDER:
@@ -175,7 +155,7 @@ class Pipeline:
             self._now = max(self._now, due)
             ctx = self._ctx[order_no]
             try:
-                rule.check(ctx, self, due)
+                rule.check(ctx, self.heard, due)
             except Exception:
                 self._rule_failed(rule.code, order_no)
             self._schedule(trip, (index,), due)
@@ -204,11 +184,12 @@ class Pipeline:
         self._ctx[trip.order_no] = RuleContext(
             trip, self.config.for_region(trip.region), self.sites, self.roster, self._emit, self._escalate
         )
+        trip.lookback_s = self.config.for_region(trip.region).order_lookback_min * 60.0
         self._index(trip)
         for entry in sorted(entries, key=lambda e: e.key):
             trip.insert(entry)
         self._rebuild(trip)
-        self._link_gate_tickets(trip)
+        self._relink_gate_tickets(trip)
 
     def _gather(self, trip: Trip, previous: Trip | None) -> list[Envelope]:
         """Messages already received that belong to a new (or amended) trip."""
@@ -264,8 +245,7 @@ class Pipeline:
         if env.kind == GATE_PASS:
             self._recent_gates.append(env)
             trips = {t.order_no: t for n in msg.container_nos for t in self._by_container.get(n, ())}
-            owner = self._gate_owner(env, list(trips.values()))
-            self._raise_gate_ticket(env, owner)
+            self._raise_gate_ticket(env)
             for trip in trips.values():
                 if (
                     not trip.cancelled
@@ -285,15 +265,23 @@ class Pipeline:
                 ring = self._orphans[env.device] = deque(maxlen=_ORPHAN_MESSAGES)
             ring.append(env)
 
-    def _lookback(self, trip: Trip) -> float:
-        return self._ctx[trip.order_no].limits.order_lookback_min * 60.0
+    @staticmethod
+    def _lookback(trip: Trip) -> float:
+        return trip.lookback_s
 
     def _feed(self, trip: Trip, env: Envelope) -> None:
         if trip.insert(env):
             changed = step(trip, env)
             self._observe(trip, env, changed)
             self._settle_closure(trip)
-            self._schedule(trip, _TIMERS_FOR.get(env.kind, _ALL_TIMERS) if not _any(changed) else _ALL_TIMERS)
+            if _any(changed) or env.kind not in _SILENCE_TIMERS_FOR:
+                self._schedule(trip, _ALL_TIMERS)
+            else:
+                # silence timers only move later when a device is heard: a pending one stays valid
+                scheduled = trip.scheduled
+                pending = tuple(i for i in _SILENCE_TIMERS_FOR[env.kind] if _TIMER_CODES[i] not in scheduled)
+                if pending:
+                    self._schedule(trip, pending)
         else:
             self.stats.rebuilds += 1
             self._rebuild(trip)
@@ -338,40 +326,39 @@ class Pipeline:
     def _settle_closure(self, trip: Trip) -> None:
         """§6.3: close (or, on later evidence, reopen) the trip's device/signal tickets."""
         t_complete = trip.progress.t_complete
-        tickets = self.book.for_order(trip.order_no)
-        if t_complete is None and not any(t.resolution == "auto_closed" for t in tickets):
+        if t_complete is None and not self.book.has_auto_closed(trip.order_no):
             return
+        tickets = self.book.for_order(trip.order_no)
         blocked = any(t.code in AUTO_CLOSE_BLOCKERS for t in tickets)
         eligible = t_complete is not None and not blocked
         self.book.apply_auto_closure(
             trip.order_no, eligible, t_complete or self._now, self._now, _AUTO_CLOSE_REASON
         )
 
-    def _gate_owner(self, env: Envelope, trips: list[Trip]) -> Trip | None:
-        """The open order holding one of the pass's containers (latest order before the pass)."""
-        candidates = [t for t in trips if not t.cancelled]
-        if not candidates:
-            return None
-        before = [t for t in candidates if t.order.ts.timestamp() <= env.ts]
-        pool = before or candidates
-        return max(pool, key=lambda t: (t.order.ts, t.order_no))
+    def _gate_owner(self, env: Envelope) -> Trip | None:
+        msg: Any = env.msg
+        trips = {t.order_no: t for n in msg.container_nos for t in self._by_container.get(n, ())}
+        return choose_gate_owner(env, trips.values())
 
-    def _raise_gate_ticket(self, env: Envelope, owner: Trip | None) -> None:
+    def _raise_gate_ticket(self, env: Envelope) -> None:
+        owner = self._gate_owner(env)
         finding = self._gate_rule.evaluate(env, owner)
         if finding is None:
             return
         ticket = self.book.add(finding, self._now)
-        if ticket is not None and owner is None:
+        if ticket is not None:
             for number in getattr(env.msg, "container_nos", ()):
-                self._unlinked_gate_tickets.setdefault(number, []).append(ticket)
+                self._gate_tickets.setdefault(number, []).append((ticket, env))
 
-    def _link_gate_tickets(self, trip: Trip) -> None:
+    def _relink_gate_tickets(self, trip: Trip) -> None:
+        """A new or amended order may be the better owner of earlier gate-pass tickets."""
         for number in trip.containers:
-            for ticket in self._unlinked_gate_tickets.pop(number, []):
-                if ticket.order_no is None:
-                    direction = "out" if ticket.detail.startswith("gate out") else "in"
-                    handling = self._gate_rule.handling_for(direction, trip)
-                    self.book.attach_order(ticket, trip.order_no, handling, self._now)
+            for ticket, env in self._gate_tickets.get(number, ()):
+                owner = self._gate_owner(env)
+                if owner is not None and owner.order_no != ticket.order_no:
+                    direction = getattr(env.msg, "direction", "in")
+                    handling = self._gate_rule.handling_for(direction, owner)
+                    self.book.attach_order(ticket, owner.order_no, handling, self._now)
 
     # -- timers ----------------------------------------------------------------------------
 
@@ -381,7 +368,7 @@ class Pipeline:
         for index in which:
             rule = TIMER_RULES[index]
             try:
-                due = rule.next_due(ctx, self, now)
+                due = rule.next_due(ctx, self.heard, now)
             except Exception:
                 self._rule_failed(rule.code, trip.order_no)
                 continue
@@ -400,7 +387,8 @@ def _any(changed: Progress) -> bool:
 
 _ALL_TIMERS: Final = tuple(range(len(TIMER_RULES)))
 _TIMER_INDEX: Final = {rule.code: i for i, rule in enumerate(TIMER_RULES)}
-_TIMERS_FOR: Final[dict[str, tuple[int, ...]]] = {
+_TIMER_CODES: Final = tuple(rule.code for rule in TIMER_RULES)
+_SILENCE_TIMERS_FOR: Final[dict[str, tuple[int, ...]]] = {
     TELEMETRY: (_TIMER_INDEX["A05"], _TIMER_INDEX["A02"]),
     "seal_status": (_TIMER_INDEX["A02"],),
     "seal_event": (_TIMER_INDEX["A02"],),

@@ -14,6 +14,7 @@ from typing import Any
 
 from desktop.models.catalogue import ESCALATING, HandlingUnit, Severity
 from desktop.models.timeutil import format_rfc3339, format_utc
+from desktop.models.workdays import is_overdue
 
 SYSTEM = "system"
 
@@ -299,6 +300,10 @@ class Ticket:
             raise TicketError("only a supervisor can return a disposition")
         self.status = TicketStatus.DISPATCHED
         self._log("returned", now, actor, reason=reason)
+
+    def is_overdue(self, now: float, working_days: int = 7) -> bool:
+        """Not closed within ``working_days`` Taiwan working days (逾七個工作日未結案)."""
+        return is_overdue(self.raised_at, self.closed_at, now, working_days)
 
     # -- views ------------------------------------------------------------------------------
 

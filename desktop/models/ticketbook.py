@@ -14,10 +14,28 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from desktop.models.catalogue import AUTO_CLOSABLE, CATALOGUE, FOLD_CODES, HandlingUnit, Severity
+from desktop.models.catalogue import (
+    AUTO_CLOSABLE,
+    CATALOGUE,
+    FOLD_CODES,
+    KEYED_BY_SUBJECT,
+    HandlingUnit,
+    Severity,
+)
 from desktop.models.ticket import Ticket, TicketStatus, ticket_id
 
 EpisodeKey = tuple[str, str, str]
+
+
+def episode_key(code: str, order_no: str | None, subject: str) -> EpisodeKey:
+    """At most one open ticket per key (§6.2)."""
+    return (code, "" if code in KEYED_BY_SUBJECT else (order_no or ""), subject)
+
+
+def _key(t: Ticket) -> EpisodeKey:
+    return episode_key(t.code, t.order_no, t.subject)
+
+
 Listener = Callable[[str, Ticket], None]
 
 
@@ -68,9 +86,16 @@ class TicketBook:
         """Tickets of an order, oldest first."""
         return list(self._by_order.get(order_no, ()))
 
+    def has_auto_closed(self, order_no: str) -> bool:
+        """Whether any ticket of the order was closed automatically."""
+        tickets = self._by_order.get(order_no)
+        if not tickets:
+            return False
+        return any(t.resolution == "auto_closed" for t in tickets)
+
     def open_ticket(self, code: str, order_no: str | None, subject: str) -> Ticket | None:
         """The open (not closed) ticket of an episode key, if any."""
-        episodes = self._episodes.get((code, order_no or "", subject))
+        episodes = self._episodes.get(episode_key(code, order_no, subject))
         if episodes and not episodes[-1].is_closed:
             return episodes[-1]
         return None
@@ -82,7 +107,7 @@ class TicketBook:
 
         Returns the ticket, or ``None`` when the finding belongs to an episode already closed.
         """
-        key = (f.code, f.order_no or "", f.subject)
+        key = episode_key(f.code, f.order_no, f.subject)
         episodes = self._episodes.get(key)
         if episodes:
             current = episodes[-1]
@@ -91,7 +116,8 @@ class TicketBook:
                 return current
             if f.ts <= max(t.last_seen for t in episodes):
                 return None
-        tid = ticket_id(f.code, f.order_no, f.subject, f.ts)
+        identity_order = None if f.code in KEYED_BY_SUBJECT else f.order_no
+        tid = ticket_id(f.code, identity_order, f.subject, f.ts)
         ticket = Ticket(
             id=tid,
             code=f.code,
@@ -131,9 +157,12 @@ class TicketBook:
             self._notify("escalated", ticket)
 
     def attach_order(self, ticket: Ticket, order_no: str, handling: HandlingUnit, now: float) -> None:
-        """Link a ticket raised before its order was known (A11) to that order."""
+        """Link a gate-pass ticket (A11) to the order holding its container, once known."""
         if ticket.order_no == order_no:
             return
+        if ticket.order_no is not None:
+            previous = self._by_order.get(ticket.order_no, [])
+            self._by_order[ticket.order_no] = [t for t in previous if t is not ticket]
         ticket.order_no = order_no
         ticket.handling = handling
         ticket.updated_at = max(ticket.updated_at, now)
@@ -171,7 +200,7 @@ class TicketBook:
         old = {t.id: t for t in mine if t.code in FOLD_CODES and not t.touched_by_person}
         for t in old.values():
             del self.tickets[t.id]
-            key = (t.code, t.order_no or "", t.subject)
+            key = _key(t)
             self._episodes[key] = [e for e in self._episodes[key] if e is not t]
         self._by_order[order_no] = [t for t in mine if t.id not in old]
         touched = [t for t in mine if t.code in FOLD_CODES and t.id not in old and not t.is_closed]
@@ -215,10 +244,10 @@ class TicketBook:
         self._by_order[order_no] = final
         for t in final:
             self.tickets[t.id] = t
-        keys = {(t.code, t.order_no or "", t.subject) for t in final}
+        keys = {_key(t) for t in final}
         for key in keys:
             self._episodes[key] = sorted(
-                (t for t in final if (t.code, t.order_no or "", t.subject) == key),
+                (t for t in final if _key(t) == key),
                 key=lambda t: t.raised_at,
             )
         for change, ticket in changes:

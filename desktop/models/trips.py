@@ -57,6 +57,7 @@ class Progress:
     departed: bool = False
     arrived: bool = False
     completed: bool = False
+    seal_done: bool = False  # a seal completed on this message (internal)
 
 
 @dataclass(slots=True)
@@ -110,7 +111,7 @@ class Trip:
         # console-clock state, kept across rebuilds
         self.timer_state: dict[str, Any] = {}
         self.scheduled: dict[str, float] = {}
-        self.completed_seen_at: float | None = None
+        self.lookback_s = 3600.0  # set by the pipeline from the region's order_lookback_min
 
     def fresh_progress(self) -> TripProgress:
         return TripProgress(
@@ -208,7 +209,7 @@ def step(trip: Trip, env: Envelope) -> Progress:
                 seal.released_ts = ts
             elif msg.method in NORMAL_UNSEAL and _unseal_inside_destination(trip, env):
                 seal.released_ts = ts
-                seal.completed = True
+                seal.completed = out.seal_done = True
     elif kind == NFC_READ:
         seal = p.seals.get(msg.seal_id)
         if seal is None or seal.is_active:
@@ -222,7 +223,7 @@ def step(trip: Trip, env: Envelope) -> Progress:
         elif msg.kind == "arrival" and msg.site_code == trip.dest.code:
             if p.first_arrival_read is None:
                 p.first_arrival_read = ts
-            seal.completed = True
+            seal.completed = out.seal_done = True
             seal.released_ts = seal.released_ts or ts
             if not trip.has_obu and p.t_arr is None:
                 p.t_arr = ts
@@ -238,7 +239,7 @@ def step(trip: Trip, env: Envelope) -> Progress:
             if not trip.has_obu and p.t_arr is None:
                 p.t_arr = ts
                 out.arrived = True
-    if p.t_complete is None and all(s.completed for s in p.seals.values()):
+    if out.seal_done and p.t_complete is None and all(s.completed for s in p.seals.values()):
         p.t_complete = ts
         out.completed = True
     return out

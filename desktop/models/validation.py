@@ -56,12 +56,13 @@ class QuarantineRecord:
         }
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class Envelope:
     """An accepted message with what the pipeline needs to route and order it.
 
     ``key`` orders messages by device time with a deterministic tie-break, so that the
     same set of messages always folds in the same order whatever their arrival order.
+    Treat it as immutable (not frozen only because frozen dataclasses construct slowly).
     """
 
     kind: str
@@ -99,6 +100,26 @@ _ROUTES: Final[dict[tuple[str, str], tuple[str, type, str]]] = {
 }
 
 
+_Route = tuple[str, type, str, str, str]  # kind, payload type, id field, id in topic, region
+_TOPIC_CACHE: Final = 200_000
+
+
+def _parse_topic(topic: str) -> _Route | str:
+    """Route a topic, or explain why it is not one of protocol §2.1."""
+    parts = topic.split("/")
+    if len(parts) < 5 or parts[0] != "jmc" or parts[1] != "v1":
+        return f"unknown topic {topic!r}"
+    region = parts[2]
+    if region not in REGIONS:
+        return f"unknown region {region!r} in topic"
+    if len(parts) == 5 and parts[3] == "order":
+        return (ORDER, TransportOrder, "order_no", parts[4], region)
+    route = _ROUTES.get((parts[3], parts[5])) if len(parts) == 6 else None
+    if route is None:
+        return f"unknown topic {topic!r}"
+    return (*route, parts[4], region)
+
+
 def _humanise(error: Exception) -> str:
     text = str(error).replace("`", "")
     if " - at $" in text:
@@ -125,6 +146,7 @@ class WireValidator:
         gate_sites: dict[str, str] | None = None,
     ) -> None:
         self._known_sites = known_sites
+        self._topics: dict[str, _Route] = {}
         self._gate_sites = gate_sites or {}
         self._decoders: dict[type, msgspec.json.Decoder[Any]] = {
             t: msgspec.json.Decoder(t)
@@ -154,29 +176,26 @@ class WireValidator:
             return self._reject(
                 topic, raw, received_at, f"payload is {len(raw)} bytes; the limit is 8192 (8 KiB)"
             )
-        parts = topic.split("/")
-        if len(parts) < 5 or parts[0] != "jmc" or parts[1] != "v1":
-            return self._reject(topic, raw, received_at, f"unknown topic {topic!r}")
-        region = parts[2]
-        if region not in REGIONS:
-            return self._reject(topic, raw, received_at, f"unknown region {region!r} in topic")
-        payload_type: type
-        if len(parts) == 5 and parts[3] == "order":
-            kind, payload_type, id_field, topic_id = ORDER, TransportOrder, "order_no", parts[4]
-        elif len(parts) == 6 and (route := _ROUTES.get((parts[3], parts[5]))) is not None:
-            kind, payload_type, id_field = route
-            topic_id = parts[4]
-        else:
-            return self._reject(topic, raw, received_at, f"unknown topic {topic!r}")
+        route = self._topics.get(topic)
+        if route is None:
+            parsed = _parse_topic(topic)
+            if isinstance(parsed, str):
+                return self._reject(topic, raw, received_at, parsed)
+            route = parsed
+            if len(self._topics) >= _TOPIC_CACHE:
+                self._topics.clear()
+            self._topics[topic] = route
+        kind, payload_type, id_field, topic_id, region = route
         label = _LABELS[kind]
+        if not raw.isascii():  # msgspec does not check the UTF-8 of fields it skips
+            try:
+                bytes(raw).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return self._reject(
+                    topic, raw, received_at, f"{label}: payload is not valid UTF-8 (byte {exc.start})"
+                )
         try:
-            text = bytes(raw).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return self._reject(
-                topic, raw, received_at, f"{label}: payload is not valid UTF-8 (byte {exc.start})"
-            )
-        try:
-            msg = self._decoders[payload_type].decode(text)
+            msg = self._decoders[payload_type].decode(raw)
         except msgspec.ValidationError as exc:
             return self._reject(topic, raw, received_at, f"{label}: {_humanise(exc)}")
         except msgspec.DecodeError as exc:

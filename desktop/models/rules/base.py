@@ -56,10 +56,11 @@ class RuleContext:
     def state(self, code: str, factory: Callable[[], Any]) -> Any:
         """This rule's per-trip fold state (reset when the trip is rebuilt)."""
         store = self.trip.progress.rule_state
-        value = store.get(code)
-        if value is None:
+        try:
+            return store[code]
+        except KeyError:
             value = store[code] = factory()
-        return value
+            return value
 
 
 class FoldRule(Protocol):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from desktop.models.catalogue import HandlingUnit, handling_unit
 from desktop.models.ticketbook import Finding
@@ -40,3 +41,24 @@ class GateNoScanRule:
     def handling_for(self, direction: str, trip: Trip) -> HandlingUnit:
         """The handling unit of a pass in ``direction`` once its order is known."""
         return handling_unit(self.code, trip.origin.code, trip.dest.code, direction)
+
+
+def choose_gate_owner(env: Envelope, holders: Iterable[Trip]) -> Trip | None:
+    """The open order a gate pass belongs to, among the orders holding one of its containers.
+
+    Preference, so that the answer depends only on the orders known, not on arrival order: an
+    order whose origin (``out``) or destination (``in``) is the pass's site, then the latest one
+    issued at or before the pass, then the earliest after it. Cancelled orders never.
+    """
+    msg: Any = env.msg
+    candidates = [t for t in holders if not t.cancelled]
+    if not candidates:
+        return None
+    at_site = [
+        t for t in candidates if (t.origin if msg.direction == "out" else t.dest).code == msg.site_code
+    ]
+    pool = at_site or candidates
+    before = [t for t in pool if t.order.ts.timestamp() <= env.ts]
+    if before:
+        return max(before, key=lambda t: (t.order.ts, t.order_no))
+    return min(pool, key=lambda t: (t.order.ts, t.order_no))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from desktop.models.geo import haversine_m
+from desktop.models.geo import haversine_m, surely_within_m
 from desktop.models.rules.base import RuleContext
 from desktop.models.trips import Progress
 from desktop.models.validation import SEAL_EVENT, SEAL_STATUS, Envelope
@@ -45,8 +45,12 @@ class SealSeparatedRule:
         if msg.seal_id not in p.seals or not p.in_transit(env.ts):
             return
         runs: dict[str, int] = ctx.state(self.code, dict)
+        limit = ctx.limits.seal_separation_m
+        if surely_within_m(msg.lat, msg.lon, fix[1], fix[2], limit):
+            runs[msg.seal_id] = 0
+            return
         distance = haversine_m(msg.lat, msg.lon, fix[1], fix[2])
-        if distance <= ctx.limits.seal_separation_m:
+        if distance <= limit:
             runs[msg.seal_id] = 0
             return
         runs[msg.seal_id] = run = runs.get(msg.seal_id, 0) + 1

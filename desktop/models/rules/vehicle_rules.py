@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from desktop.models.geo import haversine_m
+from desktop.models.geo import haversine_m, surely_within_m
 from desktop.models.rules.base import RuleContext
 from desktop.models.trips import Progress
 from desktop.models.validation import TELEMETRY, Envelope
@@ -92,6 +92,8 @@ class GnssJumpRule:
         previous = holder[0] if holder else None
         holder[:] = [(env.ts, msg.lat, msg.lon)]
         if previous is None or not ctx.trip.progress.in_transit(env.ts):
+            return
+        if surely_within_m(previous[1], previous[2], msg.lat, msg.lon, ctx.limits.jump_min_distance_m):
             return
         metres = haversine_m(previous[1], previous[2], msg.lat, msg.lon)
         if metres < ctx.limits.jump_min_distance_m:
