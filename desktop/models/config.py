@@ -6,6 +6,7 @@ file. Unknown keys are errors, so a misspelt threshold cannot silently fall back
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -63,12 +64,21 @@ def _apply(base: Thresholds, table: dict[str, Any], where: str) -> Thresholds:
             continue
         if key not in _NUMERIC:
             raise ConfigError(f"{where}: unknown threshold {key!r}")
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"{where}.{key} must be a positive number, not {value!r}")
+        if not math.isfinite(value) or value <= 0:
+            raise ConfigError(f"{where}.{key} must be a positive finite number, not {value!r}")
         if _NUMERIC[key] == "int" and not isinstance(value, int):
             raise ConfigError(f"{where}.{key} must be a whole number, not {value!r}")
         changes[key] = value
     return replace(base, **changes)
+
+
+def _table(data: dict[str, Any], key: str, source: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: {key} must be a table, not {value!r}")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +102,13 @@ class RuleConfig:
         unknown = set(data) - {"defaults", "regions"}
         if unknown:
             raise ConfigError(f"{source}: unknown table(s) {sorted(unknown)}")
-        defaults = _apply(Thresholds(), data.get("defaults", {}), f"{source}: defaults")
+        defaults = _apply(Thresholds(), _table(data, "defaults", source), f"{source}: defaults")
         regions: dict[str, Thresholds] = {}
-        for region, table in data.get("regions", {}).items():
+        for region, table in _table(data, "regions", source).items():
             if region not in REGIONS:
                 raise ConfigError(f"{source}: unknown region {region!r}")
+            if not isinstance(table, dict):
+                raise ConfigError(f"{source}: regions.{region} must be a table of thresholds")
             regions[region] = _apply(defaults, table, f"{source}: regions.{region}")
         return cls(defaults, regions)
 

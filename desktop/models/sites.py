@@ -148,8 +148,10 @@ def parse_sites(data: Any, source: str = "sites") -> SiteIndex:
         code = _text(props, "site_code", where)
         if geom.geom_type != "Polygon":
             raise SitesFileError(f"{where}: a site must be a Polygon, not {geom.geom_type}")
-        if not geom.is_valid:
+        if not geom.is_empty and not geom.is_valid:
             raise SitesFileError(f"{where}: invalid polygon ({explain_validity(geom)})")
+        if geom.is_empty or geom.area <= 0:
+            raise SitesFileError(f"{where}: the polygon is empty (a geofence needs an area)")
         region = _text(props, "region", where)
         if region not in REGIONS:
             raise SitesFileError(f"{where}: region {region!r} is not one of {sorted(REGIONS)}")

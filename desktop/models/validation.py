@@ -200,6 +200,8 @@ class WireValidator:
             return self._reject(topic, raw, received_at, f"{label}: {_humanise(exc)}")
         except msgspec.DecodeError as exc:
             return self._reject(topic, raw, received_at, f"{label}: not valid JSON ({exc})")
+        if raw.count(b'"' + id_field.encode() + b'"') > 1:  # JSON keeps the last of repeated keys
+            return self._reject(topic, raw, received_at, f"{label}: {id_field} appears more than once")
         payload_id = getattr(msg, id_field)
         if payload_id != topic_id:
             return self._reject(
@@ -217,8 +219,7 @@ class WireValidator:
                 topic,
                 raw,
                 received_at,
-                f"{label}: ts {format_rfc3339(ts)} is {ahead / 60:.1f} min ahead of the console "
-                "clock (limit 5 min)",
+                f"{label}: ts {format_rfc3339(ts)} is {ahead:.0f} s ahead of the console clock (limit 5 min)",
             )
         check = self._semantic.get(kind)
         if check is not None and (problem := check(msg)) is not None:
