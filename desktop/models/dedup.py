@@ -33,6 +33,19 @@ class DuplicateFilter:
             return True
         return False
 
+    def check_and_remember(self, device: str, seq: int) -> bool:
+        """Return True (and count it) if ``(device, seq)`` is a duplicate, else remember it."""
+        w = self._windows.get(device)
+        if w is not None:
+            if seq == w.floor + 1 and not w.above:  # the common in-order case
+                w.floor = seq
+                return False
+            if seq <= w.floor or seq in w.above:
+                self.duplicates += 1
+                return True
+        self.remember(device, seq)
+        return False
+
     def remember(self, device: str, seq: int) -> None:
         """Record ``(device, seq)`` as processed."""
         w = self._windows.get(device)

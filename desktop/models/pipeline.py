@@ -42,7 +42,7 @@ ACCEPTED: Final = "accepted"
 REJECTED: Final = "rejected"
 DUPLICATE: Final = "duplicate"
 _ORPHAN_MESSAGES: Final = 512  # per device, for orders that arrive after their devices' messages
-_RECENT_GATE_PASSES: Final = 20_000
+_RECENT_GATE_CONTAINERS: Final = 20_000  # containers whose recent gate passes are kept
 _AUTO_CLOSE_REASON: Final = (
     "自動結案: trip completed with every seal unsealed normally inside the destination and "
     "no A06/A07/A12/A13/T1 on the trip"
@@ -95,7 +95,7 @@ class Pipeline:
         self._by_container: dict[str, list[Trip]] = {}
         self._orphans: dict[str, deque[Envelope]] = {}
         self._pending_reads: dict[str, deque[Envelope]] = {}
-        self._recent_gates: deque[Envelope] = deque(maxlen=_RECENT_GATE_PASSES)
+        self._recent_gates: dict[str, deque[Envelope]] = {}  # container -> its recent passes
         self._gate_tickets: dict[str, list[tuple[Ticket, Envelope]]] = {}
         self.heard = DeviceHeardLog(self.config.defaults.vehicle_silence_s)
         self._timers: list[tuple[float, int, str, int]] = []
@@ -126,9 +126,8 @@ class Pipeline:
             return REJECTED
         env = result
         if env.kind != ORDER:
-            if self.dedup.seen(env.device, env.seq):
+            if self.dedup.check_and_remember(env.device, env.seq):
                 return DUPLICATE
-            self.dedup.remember(env.device, env.seq)
             self.heard.record(env.device, now, env.ts)
         self.stats.accepted += 1
         try:
@@ -175,6 +174,7 @@ class Pipeline:
                 return
         origin, dest = self.sites.sites[order.origin_site], self.sites.sites[order.dest_site]
         trip = Trip(order, env.region, origin, dest, existing.opened_ts if existing else None)
+        trip.lookback_s = self.config.for_region(trip.region).order_lookback_min * 60.0
         entries = self._gather(trip, existing)
         if existing is not None:
             trip.timer_state = existing.timer_state
@@ -184,7 +184,6 @@ class Pipeline:
         self._ctx[trip.order_no] = RuleContext(
             trip, self.config.for_region(trip.region), self.sites, self.roster, self._emit, self._escalate
         )
-        trip.lookback_s = self.config.for_region(trip.region).order_lookback_min * 60.0
         self._index(trip)
         for entry in sorted(entries, key=lambda e: e.key):
             trip.insert(entry)
@@ -194,7 +193,6 @@ class Pipeline:
     def _gather(self, trip: Trip, previous: Trip | None) -> list[Envelope]:
         """Messages already received that belong to a new (or amended) trip."""
         found: dict[tuple[float, int, str, int], Envelope] = {}
-        lookback = self.config.for_region(trip.region).order_lookback_min * 60.0
         devices = set(trip.devices())
         sources: list[Iterable[Envelope]] = [self._pending_reads.pop(trip.order_no, ())]
         if previous is not None:
@@ -203,11 +201,13 @@ class Pipeline:
             sources.append(self._orphans.get(device, ()))
             for other in self._by_device.get(device, ()):
                 sources.append(e for _, e in other.log if e.device == device)
-        sources.append(g for g in self._recent_gates if self._gate_concerns(trip, g))
+        for number in trip.containers:
+            passes = self._recent_gates.get(number, ())
+            sources.append(g for g in passes if self._gate_concerns(trip, g))
         for source in sources:
             for env in source:
                 concerns = env.kind in (NFC_READ, GATE_PASS) or env.device in devices
-                if concerns and trip.accepts(env, lookback):
+                if concerns and trip.accepts(env):
                     found[env.key] = env
         return list(found.values())
 
@@ -239,24 +239,26 @@ class Pipeline:
             trip = self.trips.get(msg.order_no)
             if trip is None:
                 self._pending_reads.setdefault(msg.order_no, deque(maxlen=64)).append(env)
-            elif not trip.cancelled and trip.accepts(env, self._lookback(trip)):
+            elif not trip.cancelled and trip.accepts(env):
                 self._feed(trip, env)
             return
         if env.kind == GATE_PASS:
-            self._recent_gates.append(env)
+            for number in msg.container_nos:
+                passes = self._recent_gates.get(number)
+                if passes is None:
+                    if len(self._recent_gates) >= _RECENT_GATE_CONTAINERS:
+                        del self._recent_gates[next(iter(self._recent_gates))]  # the oldest
+                    passes = self._recent_gates[number] = deque(maxlen=16)
+                passes.append(env)
             trips = {t.order_no: t for n in msg.container_nos for t in self._by_container.get(n, ())}
             self._raise_gate_ticket(env)
             for trip in trips.values():
-                if (
-                    not trip.cancelled
-                    and self._gate_concerns(trip, env)
-                    and trip.accepts(env, self._lookback(trip))
-                ):
+                if not trip.cancelled and self._gate_concerns(trip, env) and trip.accepts(env):
                     self._feed(trip, env)
             return
         delivered = False
         for trip in self._by_device.get(env.device, ()):
-            if not trip.cancelled and trip.accepts(env, self._lookback(trip)):
+            if not trip.cancelled and trip.accepts(env):
                 self._feed(trip, env)
                 delivered = True
         if not delivered:
@@ -264,10 +266,6 @@ class Pipeline:
             if ring is None:
                 ring = self._orphans[env.device] = deque(maxlen=_ORPHAN_MESSAGES)
             ring.append(env)
-
-    @staticmethod
-    def _lookback(trip: Trip) -> float:
-        return trip.lookback_s
 
     def _feed(self, trip: Trip, env: Envelope) -> None:
         if trip.insert(env):

@@ -146,9 +146,9 @@ class Trip:
             keys.insert(0, "obu:" + self.obu_id)
         return keys
 
-    def accepts(self, env: Envelope, lookback_s: float) -> bool:
-        """Whether a message belongs to this trip's log."""
-        if env.ts < self.opened_ts - lookback_s:
+    def accepts(self, env: Envelope) -> bool:
+        """Whether a message belongs to this trip's log (see ``lookback_s``)."""
+        if env.ts < self.opened_ts - self.lookback_s:
             return False
         t_complete = self.progress.t_complete
         return t_complete is None or env.ts <= t_complete

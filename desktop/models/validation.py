@@ -100,7 +100,8 @@ _ROUTES: Final[dict[tuple[str, str], tuple[str, type, str]]] = {
 }
 
 
-_Route = tuple[str, type, str, str, str]  # kind, payload type, id field, id in topic, region
+# kind, payload type, id field, id in topic, region, the id field's JSON key as bytes
+_Route = tuple[str, type, str, str, str, bytes]
 _TOPIC_CACHE: Final = 200_000
 
 
@@ -113,11 +114,12 @@ def _parse_topic(topic: str) -> _Route | str:
     if region not in REGIONS:
         return f"unknown region {region!r} in topic"
     if len(parts) == 5 and parts[3] == "order":
-        return (ORDER, TransportOrder, "order_no", parts[4], region)
+        return (ORDER, TransportOrder, "order_no", parts[4], region, b'"order_no"')
     route = _ROUTES.get((parts[3], parts[5])) if len(parts) == 6 else None
     if route is None:
         return f"unknown topic {topic!r}"
-    return (*route, parts[4], region)
+    kind, payload_type, id_field = route
+    return (kind, payload_type, id_field, parts[4], region, f'"{id_field}"'.encode())
 
 
 def _humanise(error: Exception) -> str:
@@ -185,7 +187,7 @@ class WireValidator:
             if len(self._topics) >= _TOPIC_CACHE:
                 self._topics.clear()
             self._topics[topic] = route
-        kind, payload_type, id_field, topic_id, region = route
+        kind, payload_type, id_field, topic_id, region, id_key = route
         label = _LABELS[kind]
         if not raw.isascii():  # msgspec does not check the UTF-8 of fields it skips
             try:
@@ -200,7 +202,7 @@ class WireValidator:
             return self._reject(topic, raw, received_at, f"{label}: {_humanise(exc)}")
         except msgspec.DecodeError as exc:
             return self._reject(topic, raw, received_at, f"{label}: not valid JSON ({exc})")
-        if raw.count(b'"' + id_field.encode() + b'"') > 1:  # JSON keeps the last of repeated keys
+        if raw.count(id_key) > 1:  # JSON keeps the last of repeated keys
             return self._reject(topic, raw, received_at, f"{label}: {id_field} appears more than once")
         payload_id = getattr(msg, id_field)
         if payload_id != topic_id:
