@@ -175,16 +175,18 @@ def parse_sites(data: Any, source: str = "sites") -> SiteIndex:
     return SiteIndex(sites.values(), gates.values())
 
 
-def load_sites(path: str | Path) -> SiteIndex:
-    """Load a sites GeoJSON file. Raises :class:`SitesFileError` on any problem."""
-    path = Path(path)
+def _read_json(path: Path) -> Any:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SitesFileError(f"{path}: cannot read ({exc.strerror})") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SitesFileError(f"{path}: not valid JSON ({exc})") from exc
-    return parse_sites(data, str(path))
+
+
+def load_sites(path: str | Path) -> SiteIndex:
+    """Load a sites GeoJSON file. Raises :class:`SitesFileError` on any problem."""
+    return parse_sites(_read_json(Path(path)), str(path))
 
 
 Roster = Mapping[str, frozenset[str]]
@@ -210,11 +212,4 @@ def parse_roster(data: Any, source: str = "roster", sites: SiteIndex | None = No
 
 def load_roster(path: str | Path, sites: SiteIndex | None = None) -> Roster:
     """Load a roster JSON file. Raises :class:`SitesFileError` on any problem."""
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SitesFileError(f"{path}: cannot read ({exc.strerror})") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SitesFileError(f"{path}: not valid JSON ({exc})") from exc
-    return parse_roster(data, str(path), sites)
+    return parse_roster(_read_json(Path(path)), str(path), sites)
