@@ -372,3 +372,16 @@ def test_a_failing_rule_does_not_stop_the_others(monkeypatch: pytest.MonkeyPatch
     assert "A01" not in h.codes()
     assert_ticket(only(h, "A04"), "OBU-1", Severity.HIGH)
     assert_ticket(only(h, "A10"), "VS-1", Severity.LOW)
+
+
+def test_an_ended_trip_is_retired_after_a_day_keeping_its_tickets() -> None:
+    h = Harness()
+    end = h.drive(h.depart_active(1), pin="abnormal")
+    h.arrive_and_unseal(end + 1)
+    assert h.pipeline.trips["ORD-1"].phase == "completed"
+    h.at(end + 23 * 60)
+    assert "ORD-1" in h.pipeline.trips  # still there for late messages
+    h.at(end + 25 * 60)
+    assert "ORD-1" not in h.pipeline.trips and h.pipeline.stats.retired_trips == 1
+    assert [(t.code, t.resolution) for t in h.tickets()] == [("A01", "auto_closed")]
+    assert h.fix(end + 25 * 60, *IN_DEST) == "accepted"  # a late message for a retired trip

@@ -42,6 +42,7 @@ ACCEPTED: Final = "accepted"
 REJECTED: Final = "rejected"
 DUPLICATE: Final = "duplicate"
 _ORPHAN_MESSAGES: Final = 512  # per device, for orders that arrive after their devices' messages
+_RETAIN_ENDED_S: Final = 24 * 3600.0
 _RECENT_GATE_CONTAINERS: Final = 20_000  # containers whose recent gate passes are kept
 _AUTO_CLOSE_REASON: Final = (
     "自動結案: trip completed with every seal unsealed normally inside the destination and "
@@ -58,6 +59,7 @@ class PipelineStats:
     stale_orders: int = 0
     rebuilds: int = 0
     internal_errors: int = 0
+    retired_trips: int = 0
     rule_errors: Counter[str] = field(default_factory=Counter)
 
 
@@ -100,6 +102,10 @@ class Pipeline:
         self.heard = DeviceHeardLog(self.config.defaults.vehicle_silence_s)
         self._timers: list[tuple[float, int, str, int]] = []
         self._timer_seq = 0
+        self._ended: deque[tuple[float, str]] = deque()
+        self._folding: tuple[Trip, int] | None = None  # the trip and log position being folded
+        #: completed or cancelled trips are kept this long (console clock) for late messages
+        self.retain_ended_s = _RETAIN_ENDED_S
         self._now = self.clock.now()
         self._gate_rule = GateNoScanRule()
         self._by_kind: dict[str, list[FoldRule]] = {}
@@ -159,6 +165,28 @@ class Pipeline:
                 self._rule_failed(rule.code, order_no)
             self._schedule(trip, (index,), due)
         self._now = max(self._now, now)
+        ended = self._ended
+        while ended and ended[0][0] + self.retain_ended_s <= now:
+            ended_at, order_no = ended.popleft()
+            trip = self.trips.get(order_no)
+            if trip is not None and trip.ended_at == ended_at:
+                self._retire(trip)
+
+    def _note_end(self, trip: Trip) -> None:
+        """Remember when (console clock) a trip completed or was cancelled, to retire it later."""
+        ended = trip.cancelled or trip.progress.t_complete is not None
+        if ended and trip.ended_at is None:
+            trip.ended_at = self._now
+            self._ended.append((self._now, trip.order_no))
+        elif not ended:
+            trip.ended_at = None
+
+    def _retire(self, trip: Trip) -> None:
+        """Forget a trip that ended long ago (its tickets stay in the book)."""
+        self._unindex(trip)
+        del self.trips[trip.order_no]
+        del self._ctx[trip.order_no]
+        self.stats.retired_trips += 1
 
     # -- orders ----------------------------------------------------------------------------
 
@@ -268,21 +296,33 @@ class Pipeline:
             ring.append(env)
 
     def _feed(self, trip: Trip, env: Envelope) -> None:
-        if trip.insert(env):
-            changed = step(trip, env)
-            self._observe(trip, env, changed)
-            self._settle_closure(trip)
-            if _any(changed) or env.kind not in _SILENCE_TIMERS_FOR:
-                self._schedule(trip, _ALL_TIMERS)
-            else:
-                # silence timers only move later when a device is heard: a pending one stays valid
-                scheduled = trip.scheduled
-                pending = tuple(i for i in _SILENCE_TIMERS_FOR[env.kind] if _TIMER_CODES[i] not in scheduled)
-                if pending:
-                    self._schedule(trip, pending)
-        else:
+        position = trip.insert(env)
+        if position < len(trip.log) - 1:
             self.stats.rebuilds += 1
-            self._rebuild(trip)
+            self._rebuild(trip, position)
+            return
+        changed = self._fold(trip, position, env)
+        self._settle_closure(trip)
+        if changed.completed:
+            self._note_end(trip)
+        if _any(changed) or env.kind not in _SILENCE_TIMERS_FOR:
+            self._schedule(trip, _ALL_TIMERS)
+        else:
+            # silence timers only move later when a device is heard: a pending one stays valid
+            scheduled = trip.scheduled
+            pending = tuple(i for i in _SILENCE_TIMERS_FOR[env.kind] if _TIMER_CODES[i] not in scheduled)
+            if pending:
+                self._schedule(trip, pending)
+
+    def _fold(self, trip: Trip, position: int, env: Envelope) -> Progress:
+        """Fold the log entry at ``position`` and run the fold rules on it."""
+        self._folding = (trip, position)
+        trip.before_fold(position, env.ts)
+        changed = step(trip, env)
+        self._observe(trip, env, changed)
+        self._folding = None
+        trip.checkpoint(position + 1)
+        return changed
 
     def _observe(self, trip: Trip, env: Envelope, changed: Progress) -> None:
         ctx = self._ctx[trip.order_no]
@@ -298,14 +338,29 @@ class Pipeline:
                 except Exception:
                     self._rule_failed(rule.code, trip.order_no)
 
-    def _rebuild(self, trip: Trip) -> None:
-        """Fold the trip's whole log again (late input) and reconcile its tickets."""
-        trip.progress = trip.fresh_progress()
-        with self.book.rebuild(trip.order_no, self._now):
-            for _, env in trip.log:  # a cancelled trip keeps what it had: nothing is withdrawn
-                self._observe(trip, env, step(trip, env))
-            self._settle_closure(trip)
-        self._schedule(trip, _ALL_TIMERS)
+    def _rebuild(self, trip: Trip, position: int = 0) -> None:
+        """Re-fold the trip from the latest snapshot before ``position`` (late input) and
+        reconcile its tickets with everything the fold finds."""
+        before = trip.progress.milestones()
+        folded = trip.restore(position)
+        if self.book.for_order(trip.order_no):
+            with self.book.rebuild(trip.order_no, self._now):
+                for _, finding in trip.findings:  # found before the snapshot: still true
+                    self.book.add(finding, self._now)
+                self._refold(trip, folded)
+        else:  # nothing to reconcile: whatever the fold finds is new
+            self._refold(trip, folded)
+        self._note_end(trip)
+        if trip.progress.milestones() != before or position == 0:
+            self._schedule(trip, _ALL_TIMERS)
+        else:
+            self._schedule(trip, _SILENCE_TIMERS)
+
+    def _refold(self, trip: Trip, start: int) -> None:
+        log = trip.log
+        for index in range(start, len(log)):  # a cancelled trip keeps what it had
+            self._fold(trip, index, log[index][1])
+        self._settle_closure(trip)
 
     def _rule_failed(self, code: str, order_no: str) -> None:
         self.stats.rule_errors[code] += 1
@@ -314,6 +369,9 @@ class Pipeline:
     # -- tickets ---------------------------------------------------------------------------
 
     def _emit(self, finding: Finding) -> None:
+        if self._folding is not None:
+            trip, position = self._folding
+            trip.findings.append((position, finding))
         self.book.add(finding, self._now)
 
     def _escalate(self, code: str, order_no: str, subject: str, severity: Severity, reason: str) -> None:
@@ -384,6 +442,7 @@ def _any(changed: Progress) -> bool:
 
 
 _ALL_TIMERS: Final = tuple(range(len(TIMER_RULES)))
+_SILENCE_TIMERS: Final = tuple(i for i, rule in enumerate(TIMER_RULES) if rule.code in ("A02", "A05"))
 _TIMER_INDEX: Final = {rule.code: i for i, rule in enumerate(TIMER_RULES)}
 _TIMER_CODES: Final = tuple(rule.code for rule in TIMER_RULES)
 _SILENCE_TIMERS_FOR: Final[dict[str, tuple[int, ...]]] = {

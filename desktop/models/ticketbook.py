@@ -212,12 +212,15 @@ class TicketBook:
         finally:
             deferred, self._deferred = self._deferred, None
             counts, self._rebuild_counts = self._rebuild_counts, None
-        for t in touched:
-            n, first, last = counts[t.id]
-            t.occurrences = max(t.occurrences, n)
-            t.first_seen, t.last_seen = min(t.first_seen, first), max(t.last_seen, last)
         # changes to tickets that existed before the rebuild are real; the rest is re-derived
         changes = [(c, t) for c, t in deferred if t.id in survivors]
+        for t in touched:
+            n, first, last = counts[t.id]
+            before = (t.occurrences, t.first_seen, t.last_seen)
+            t.occurrences = max(t.occurrences, n)
+            t.first_seen, t.last_seen = min(t.first_seen, first), max(t.last_seen, last)
+            if (t.occurrences, t.first_seen, t.last_seen) != before:
+                changes.append(("updated", t))
         self._reconcile(order_no, old, now, changes)
 
     def _reconcile(

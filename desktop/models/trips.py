@@ -9,9 +9,9 @@ Console-clock facts (when a device was last heard, which timers fired) live on t
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop.models.sites import Site
 from desktop.models.validation import (
@@ -24,11 +24,12 @@ from desktop.models.validation import (
 from desktop.models.wire import TransportOrder
 
 NORMAL_UNSEAL = frozenset({"auto_geofence", "manual_app"})
+CHECKPOINT_EVERY = 16
 
 
-@dataclass(slots=True)
-class SealTrack:
-    """What the fold knows about one seal of the order."""
+class SealTrack(NamedTuple):
+    """What the fold knows about one seal of the order (immutable: the fold replaces it, so a
+    checkpoint copies a trip's seals with one dict copy)."""
 
     seal_id: str
     seal_type: str
@@ -74,6 +75,25 @@ class TripProgress:
     dest_in_gate: float | None = None  # first `in` gate pass at the destination
     rule_state: dict[str, Any] = field(default_factory=dict)
 
+    def clone(self) -> TripProgress:
+        """An independent copy. Each rule state value must have a ``copy()`` that returns an
+        independent copy (a dict or list of immutable values, or a class defining it)."""
+        return TripProgress(
+            self.seals.copy(),
+            self.t_dep,
+            self.t_arr,
+            self.t_complete,
+            self.armed,
+            self.last_fix,
+            self.first_arrival_read,
+            self.dest_in_gate,
+            {k: v.copy() for k, v in self.rule_state.items()},
+        )
+
+    def milestones(self) -> tuple[float | None, ...]:
+        """The times the deadline and arrival timers depend on."""
+        return (self.t_dep, self.t_arr, self.t_complete, self.dest_in_gate, self.first_arrival_read)
+
     def in_transit(self, ts: float) -> bool:
         """Departed at or before ``ts`` and not completed by then."""
         return (
@@ -108,10 +128,17 @@ class Trip:
         self.cancelled = order.status == "cancelled"
         self.log: list[tuple[tuple[float, int, str, int], Envelope]] = []
         self.progress = self.fresh_progress()
+        self.checkpoints: list[tuple[int, TripProgress]] = []
+        self.tail: tuple[int, TripProgress] | None = None  # progress before the latest ts
+        self.keep_tail = False  # set once late input keeps landing near the end of the log
+        self.near_tail_rebuilds = 0
+        #: findings of the fold, with the log position of the message that produced them
+        self.findings: list[tuple[int, Any]] = []
         # console-clock state, kept across rebuilds
         self.timer_state: dict[str, Any] = {}
         self.scheduled: dict[str, float] = {}
         self.lookback_s = 3600.0  # set by the pipeline from the region's order_lookback_min
+        self.ended_at: float | None = None  # console time it completed or was cancelled
 
     def fresh_progress(self) -> TripProgress:
         return TripProgress(
@@ -153,14 +180,58 @@ class Trip:
         t_complete = self.progress.t_complete
         return t_complete is None or env.ts <= t_complete
 
-    def insert(self, env: Envelope) -> bool:
-        """Add a message to the log; return True when it is in device-time order (append)."""
+    def insert(self, env: Envelope) -> int:
+        """Add a message to the log in device-time order; return its position."""
         entry = (env.key, env)
-        if not self.log or env.key >= self.log[-1][0]:
-            self.log.append(entry)
-            return True
-        insort(self.log, entry, key=lambda e: e[0])
-        return False
+        log = self.log
+        if not log or env.key >= log[-1][0]:
+            log.append(entry)
+            return len(log) - 1
+        position = bisect_right(log, env.key, key=_entry_key)
+        log.insert(position, entry)
+        return position
+
+    def before_fold(self, position: int, ts: float) -> None:
+        """Called before folding the entry at ``position``: when it starts a new device time,
+        keep the progress so far, so that a message arriving just after its same-time
+        sibling (an OBU and its seal report at the same ``ts``) re-folds only that time.
+        Only trips that have had such late input pay for it (``keep_tail``)."""
+        if self.keep_tail and position and ts > self.log[position - 1][0][0]:
+            self.tail = (position, self.progress.clone())
+
+    def checkpoint(self, folded: int) -> None:
+        """Keep a copy of the progress after the first ``folded`` log entries, every
+        ``CHECKPOINT_EVERY`` entries, so late input re-folds only the log's tail."""
+        if folded % CHECKPOINT_EVERY == 0:
+            self.checkpoints.append((folded, self.progress.clone()))
+
+    def restore(self, position: int) -> int:
+        """Reset the progress to the latest snapshot at or before ``position``; drop later
+        ones and later findings; return how many log entries that progress has folded."""
+        if position >= len(self.log) - 3:  # late by a message or two: a habit of this trip?
+            self.near_tail_rebuilds += 1
+            self.keep_tail = self.near_tail_rebuilds >= 3
+        while self.checkpoints and self.checkpoints[-1][0] > position:
+            self.checkpoints.pop()
+        tail, self.tail = self.tail, None
+        if (
+            tail is not None
+            and tail[0] <= position
+            and (not self.checkpoints or tail[0] > self.checkpoints[-1][0])
+        ):
+            folded, self.progress = tail  # used up: the re-fold takes a new one
+        elif self.checkpoints:
+            folded, snapshot = self.checkpoints[-1]
+            self.progress = snapshot.clone()
+        else:
+            folded, self.progress = 0, self.fresh_progress()
+        while self.findings and self.findings[-1][0] >= folded:
+            self.findings.pop()
+        return folded
+
+
+def _entry_key(entry: tuple[tuple[float, int, str, int], Envelope]) -> tuple[float, int, str, int]:
+    return entry[0]
 
 
 def _unseal_inside_destination(trip: Trip, env: Envelope) -> bool:
@@ -202,29 +273,29 @@ def step(trip: Trip, env: Envelope) -> Progress:
             if isinstance(msg.order_no, str) and msg.order_no != trip.order_no:
                 return out
             if seal.sealed_ts is None:
-                seal.sealed_ts = ts
+                p.seals[seal.seal_id] = seal._replace(sealed_ts=ts)
             p.armed = True
         elif msg.event == "unsealed" and seal.released_ts is None:
             if msg.method == "cut_authorised":
-                seal.released_ts = ts
+                p.seals[seal.seal_id] = seal._replace(released_ts=ts)
             elif msg.method in NORMAL_UNSEAL and _unseal_inside_destination(trip, env):
-                seal.released_ts = ts
-                seal.completed = out.seal_done = True
+                p.seals[seal.seal_id] = seal._replace(released_ts=ts, completed=True)
+                out.seal_done = True
     elif kind == NFC_READ:
         seal = p.seals.get(msg.seal_id)
         if seal is None or seal.is_active:
             return out
         if msg.kind == "departure":
             if seal.sealed_ts is None:
-                seal.sealed_ts = ts
+                p.seals[seal.seal_id] = seal._replace(sealed_ts=ts)
             if not trip.has_obu and p.t_dep is None:
                 p.t_dep = ts
                 out.departed = True
         elif msg.kind == "arrival" and msg.site_code == trip.dest.code:
             if p.first_arrival_read is None:
                 p.first_arrival_read = ts
-            seal.completed = out.seal_done = True
-            seal.released_ts = seal.released_ts or ts
+            p.seals[seal.seal_id] = seal._replace(completed=True, released_ts=seal.released_ts or ts)
+            out.seal_done = True
             if not trip.has_obu and p.t_arr is None:
                 p.t_arr = ts
                 out.arrived = True

@@ -54,7 +54,11 @@ class RuleContext:
         self.escalator(code, self.trip.order_no, subject, severity, reason)
 
     def state(self, code: str, factory: Callable[[], Any]) -> Any:
-        """This rule's per-trip fold state (reset when the trip is rebuilt)."""
+        """This rule's per-trip fold state (reset when the trip is rebuilt).
+
+        The value must have a ``copy()`` giving an independent copy (checkpoints use it): a
+        dict or list of immutable values, or a small class that defines it.
+        """
         store = self.trip.progress.rule_state
         try:
             return store[code]

@@ -37,6 +37,9 @@ class _StopState:
     reported: bool = False
     last: tuple[float, float, float] | None = None  # ts, lat, lon of the previous fix
 
+    def copy(self) -> _StopState:
+        return _StopState(self.since, self.reported, self.last)
+
 
 class UnscheduledStopRule:
     """A12 異常停留: in transit, slower than the limit for long enough outside every site.
