@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from desktop.models.catalogue import CATALOGUE, HandlingUnit, Severity, UnitKind, handling_unit
@@ -305,3 +307,27 @@ def test_late_evidence_withdraws_an_untouched_fold_ticket_but_never_one_a_person
             assert "A07" not in codes
             assert [t.id for t in h.pipeline.book.withdrawn] == [a07.id]
             assert a07.events[-1].kind == "withdrawn"
+
+
+def test_ticket_events_carry_the_console_time_of_the_message_that_caused_them() -> None:
+    from tests.helpers import Harness, T, iso
+
+    h = Harness()
+    h.depart_active(1)
+    h.clock.advance_to(T(5.5))  # the live console's clock moves on its own (no advance())
+    payload = {
+        "v": 1,
+        "seal_id": "VS-1",
+        "seq": 99,
+        "ts": iso(5),
+        "obu_id": "OBU-1",
+        "state": "sealed",
+        "pin": "abnormal",
+        "battery_pct": 80,
+        "lat": 25.13,
+        "lon": 121.755,
+    }
+    assert h.pipeline.ingest("jmc/v1/keelung/seal/VS-1/status", json.dumps(payload).encode()) == "accepted"
+    (a01,) = [t for t in h.tickets() if t.code == "A01"]
+    assert a01.raised_at == T(5)  # the episode opens at the device time
+    assert a01.events[0].at == T(5.5) == a01.updated_at  # when the console received it

@@ -44,6 +44,7 @@ DUPLICATE: Final = "duplicate"
 _ORPHAN_MESSAGES: Final = 512  # per device, for orders that arrive after their devices' messages
 _RETAIN_ENDED_S: Final = 24 * 3600.0
 _RECENT_GATE_CONTAINERS: Final = 20_000  # containers whose recent gate passes are kept
+_PENDING_ORDERS: Final = 20_000  # orders not yet received whose NFC reads are kept
 _AUTO_CLOSE_REASON: Final = (
     "自動結案: trip completed with every seal unsealed normally inside the destination and "
     "no A06/A07/A12/A13/T1 on the trip"
@@ -125,6 +126,8 @@ class Pipeline:
         now = self.clock.now()
         if self._timers and self._timers[0][0] <= now:
             self.advance(now)
+        elif now > self._now:
+            self._now = now
         result = self.validator.validate(topic, raw, now)
         if isinstance(result, QuarantineRecord):
             self.quarantine.append(result)
@@ -266,7 +269,12 @@ class Pipeline:
         if env.kind == NFC_READ:
             trip = self.trips.get(msg.order_no)
             if trip is None:
-                self._pending_reads.setdefault(msg.order_no, deque(maxlen=64)).append(env)
+                pending = self._pending_reads.get(msg.order_no)
+                if pending is None:
+                    if len(self._pending_reads) >= _PENDING_ORDERS:
+                        del self._pending_reads[next(iter(self._pending_reads))]  # the oldest
+                    pending = self._pending_reads[msg.order_no] = deque(maxlen=64)
+                pending.append(env)
             elif not trip.cancelled and trip.accepts(env):
                 self._feed(trip, env)
             return
