@@ -196,6 +196,13 @@ class Ticket:
         self.closed_at = None
         self._log("reopened", now, SYSTEM, reason=reason)
 
+    def link_order(self, order_no: str, handling: HandlingUnit, now: float) -> None:
+        """Attach the order a gate-pass ticket belongs to, once it is known (A11)."""
+        previous = self.order_no
+        self.order_no = order_no
+        self.handling = handling
+        self._log("linked", now, SYSTEM, order_no=order_no, previous=previous)
+
     def withdraw(self, now: float, reason: str) -> None:
         """Record that the evidence no longer supports this (never-touched) ticket."""
         self._log("withdrawn", now, SYSTEM, reason=reason)

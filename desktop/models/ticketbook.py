@@ -163,9 +163,7 @@ class TicketBook:
         if ticket.order_no is not None:
             previous = self._by_order.get(ticket.order_no, [])
             self._by_order[ticket.order_no] = [t for t in previous if t is not ticket]
-        ticket.order_no = order_no
-        ticket.handling = handling
-        ticket.updated_at = max(ticket.updated_at, now)
+        ticket.link_order(order_no, handling, now)
         self._by_order.setdefault(order_no, []).append(ticket)
         self._notify("updated", ticket)
 
