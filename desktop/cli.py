@@ -77,9 +77,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "replay":
-        return cmd_replay(args)
-    return cmd_demo(args)
+    try:
+        if args.command == "replay":
+            return cmd_replay(args)
+        return cmd_demo(args)
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
