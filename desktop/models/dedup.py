@@ -38,6 +38,11 @@ class DuplicateFilter:
             return True
         return False
 
+    def already_seen(self, device: str, seq: int) -> bool:
+        """Whether ``(device, seq)`` has been processed (without counting anything)."""
+        w = self._windows.get(device)
+        return w is not None and self._is_seen(w, seq)
+
     def _is_seen(self, w: _SeqWindow, seq: int) -> bool:
         if seq < w.start:
             return seq in w.below or len(w.below) >= self._max_gaps

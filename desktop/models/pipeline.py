@@ -57,6 +57,7 @@ class PipelineStats:
 
     accepted: int = 0
     rejected: int = 0
+    orders_seen: int = 0  # order messages accepted, amendments and re-sends included
     stale_orders: int = 0
     rebuilds: int = 0
     internal_errors: int = 0
@@ -141,6 +142,7 @@ class Pipeline:
         self.stats.accepted += 1
         try:
             if env.kind == ORDER:
+                self.stats.orders_seen += 1
                 self._on_order(env)
             else:
                 self._deliver(env)

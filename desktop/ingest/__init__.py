@@ -1,0 +1,1 @@
+"""MQTT ingest: the console's link to the broker and the worker that feeds the pipeline."""

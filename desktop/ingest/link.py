@@ -1,0 +1,182 @@
+"""The console's MQTT link: one persistent MQTT 5 session, QoS 1, manual acknowledgement.
+
+* A stable client id per console, ``clean_start=False`` **and** a session expiry interval
+  (without it the broker keeps nothing while the console is away).
+* Manual acks: a message is acknowledged only after the pipeline has processed it, so a
+  console stopped at any moment gets again what it had not finished. The MQTT 5 *Receive
+  Maximum* caps how many unacknowledged messages the broker sends (backpressure).
+* Reconnect backoff 1 s doubling to at most 10 s (paho's loop does the reconnecting).
+* Callbacks never let an exception reach paho's network thread.
+* Presence: ``jmc/v1/console/{id}/status`` retained, with a last will ``offline``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from desktop.ingest.broker import BrokerAddress
+from desktop.models.timeutil import format_rfc3339
+
+log = logging.getLogger(__name__)
+
+#: The field topics the pipeline consumes (protocol §2.1).
+FIELD_TOPICS = (
+    "jmc/v1/+/obu/+/telemetry",
+    "jmc/v1/+/seal/+/status",
+    "jmc/v1/+/seal/+/event",
+    "jmc/v1/+/nfc/+/read",
+    "jmc/v1/+/order/+",
+    "jmc/v1/+/gate/+/pass",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One received message, waiting for the worker."""
+
+    topic: str
+    payload: bytes
+    mid: int
+    qos: int
+    received_at: float
+
+
+def presence_topic(console_id: str) -> str:
+    return f"jmc/v1/console/{console_id}/status"
+
+
+def _presence(state: str) -> bytes:
+    return json.dumps({"state": state, "ts": format_rfc3339(time.time())}).encode()
+
+
+class ConsoleLink:
+    """A console's connection to the broker.
+
+    Args:
+        broker: where to connect.
+        console_id: stable id; also the MQTT client id, so the session survives restarts.
+        inbox: where received messages go (the worker acknowledges them with :meth:`ack`).
+        session_expiry_s: how long the broker keeps the session (and queues) while away.
+        receive_maximum: unacknowledged QoS 1 messages the broker may have in flight to us.
+    """
+
+    def __init__(
+        self,
+        broker: BrokerAddress,
+        console_id: str,
+        inbox: queue.Queue[Inbound],
+        *,
+        session_expiry_s: int = 7 * 24 * 3600,
+        receive_maximum: int = 1000,
+        topics: tuple[str, ...] = FIELD_TOPICS,
+    ) -> None:
+        self.broker = broker
+        self.console_id = console_id
+        self.inbox = inbox
+        self.topics = topics
+        self._session_expiry_s = session_expiry_s
+        self._receive_maximum = receive_maximum
+        self._lock = threading.Lock()
+        self.connected = False
+        self.since = time.time()  # when the connection state last changed
+        self.disconnects = 0
+        self.last_error = ""
+        client = mqtt.Client(
+            callback_api_version=CallbackAPIVersion.VERSION2,
+            client_id=console_id,
+            protocol=MQTTProtocolVersion.MQTTv5,
+            manual_ack=True,
+        )
+        client.suppress_exceptions = True
+        client.reconnect_delay_set(min_delay=1, max_delay=10)
+        client.max_inflight_messages_set(1000)
+        client.max_queued_messages_set(0)  # keep every outgoing ticket update while offline
+        client.will_set(presence_topic(console_id), _presence("offline"), qos=1, retain=True)
+        broker.apply(client)
+        client.on_connect = self._on_connect
+        client.on_disconnect = self._on_disconnect
+        client.on_message = self._on_message
+        self._client = client
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Connect in the background (retrying until the broker is there) and start paho's loop."""
+        props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        props.SessionExpiryInterval = self._session_expiry_s
+        props.ReceiveMaximum = self._receive_maximum
+        self._client.connect_async(
+            self.broker.host, self.broker.port, keepalive=30, clean_start=False, properties=props
+        )
+        self._client.loop_start()
+
+    def stop(self, *, goodbye: bool = True) -> None:
+        """Say offline (retained), disconnect, stop the loop. The session stays on the broker."""
+        if goodbye and self.connected:
+            info = self._client.publish(presence_topic(self.console_id), _presence("offline"), 1, True)
+            info.wait_for_publish(timeout=2)
+        props = Properties(PacketTypes.DISCONNECT)  # type: ignore[no-untyped-call]
+        props.SessionExpiryInterval = self._session_expiry_s
+        self._client.disconnect(properties=props)
+        self._client.loop_stop()
+
+    # -- used by the worker ------------------------------------------------------------------
+
+    def ack(self, mid: int, qos: int) -> None:
+        """Acknowledge a processed message (thread-safe)."""
+        if qos:
+            self._client.ack(mid, qos)
+
+    def publish(self, topic: str, payload: bytes, *, retain: bool = False) -> None:
+        """QoS 1 publish; paho queues it while disconnected."""
+        self._client.publish(topic, payload, qos=1, retain=retain)
+
+    # -- paho callbacks (network thread) -----------------------------------------------------
+
+    def _on_connect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
+        try:
+            if reason.is_failure:
+                self.last_error = f"connection refused: {reason}"
+                log.warning("broker %s refused the console: %s", self.broker, reason)
+                return
+            with self._lock:
+                self.connected, self.since = True, time.time()
+            if not flags.session_present:
+                client.subscribe([(topic, 1) for topic in self.topics])
+            client.publish(presence_topic(self.console_id), _presence("online"), 1, True)
+            log.info("connected to %s (session present: %s)", self.broker, flags.session_present)
+        except Exception:
+            log.exception("error in on_connect")
+
+    def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any) -> None:
+        try:
+            with self._lock:
+                if self.connected:
+                    self.disconnects += 1
+                self.connected, self.since = False, time.time()
+            if reason.is_failure:
+                self.last_error = f"disconnected: {reason}"
+                log.warning("disconnected from %s: %s", self.broker, reason)
+        except Exception:
+            log.exception("error in on_disconnect")
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        try:
+            try:
+                topic = message.topic
+            except UnicodeDecodeError:  # brokers should refuse these; quarantine rather than lose
+                topic = bytes(message._topic).decode("utf-8", "replace")
+            self.inbox.put(Inbound(topic, bytes(message.payload), message.mid, message.qos, time.time()))
+        except Exception:
+            log.exception("error queueing a message on %r", getattr(message, "topic", "?"))
