@@ -4,7 +4,6 @@ session, broker restarts, hostile payloads. No mocks."""
 from __future__ import annotations
 
 import json
-import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -35,7 +34,7 @@ def broker() -> Iterator[LocalMosquitto]:
 
 
 def console(broker: LocalMosquitto, pipeline: Pipeline, console_id: str = "console-test") -> IngestService:
-    link = ConsoleLink(BrokerAddress.parse(broker.url), console_id, queue.Queue())
+    link = ConsoleLink(BrokerAddress.parse(broker.url), console_id)
     service = IngestService(pipeline, link, snapshot_every_s=0.1)
     service.start()
     wait_until(lambda: link.connected, 10, "console connected")
@@ -99,16 +98,20 @@ class Publisher:
         self.client.loop_stop()
 
 
-def all_processed(pipeline: Pipeline, messages: list[tuple[str, bytes]]) -> bool:
-    """Whether every device message (device, seq) has been processed by the pipeline."""
+def device_keys(messages: list[tuple[str, bytes]]) -> list[tuple[str, int]]:
+    """The (device, seq) of every device message (orders have no seq)."""
+    keys = []
     for topic, payload in messages:
-        kind = topic.split("/")[3]
-        if kind == "order":
-            continue
-        device = {"obu": "obu:", "seal": "seal:"}[kind] + topic.split("/")[4]
-        if not pipeline.dedup.already_seen(device, json.loads(payload)["seq"]):
-            return False
-    return True
+        parts = topic.split("/")
+        if parts[3] != "order":
+            keys.append((f"{parts[3]}:{parts[4]}", json.loads(payload)["seq"]))
+    return keys
+
+
+def all_processed(pipeline: Pipeline, keys: list[tuple[str, int]]) -> bool:
+    """Whether every (device, seq) has been processed by the pipeline."""
+    seen = pipeline.dedup.already_seen
+    return all(seen(device, seq) for device, seq in keys)
 
 
 def ticket_keys(pipeline: Pipeline) -> list[tuple[str, str | None, str]]:
@@ -148,13 +151,15 @@ def test_broker_restarted_five_times_loses_nothing(broker: LocalMosquitto) -> No
     sender = threading.Thread(target=publisher.send, args=(messages,))
     sender.start()
     try:
-        for _ in range(5):  # each restart hits connected clients in the middle of the run
+        for n in range(5):  # each restart hits connected clients in the middle of the run
             wait_until(lambda: service.link.connected and publisher.client.is_connected(), 30, "reconnected")
             time.sleep(0.4)
             broker.restart()  # SIGTERM: Mosquitto saves its sessions and queued messages
+            wait_until(lambda n=n: service.link.disconnects > n, 30, "the console saw the restart")
         sender.join(60)
         wait_until(publisher.all_acknowledged, 120, "every publish acknowledged by the broker")
-        wait_until(lambda: all_processed(pipeline, messages), 120, "all 50,000 processed")
+        keys = device_keys(messages)
+        wait_until(lambda: all_processed(pipeline, keys), 120, "all 50,000 processed")
         # each distinct message once; only orders (amendments, no seq) may be processed again
         assert pipeline.stats.accepted - pipeline.stats.orders_seen + len(pipeline.trips) == 50_000
         assert pipeline.stats.rejected == 0

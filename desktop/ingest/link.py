@@ -2,9 +2,9 @@
 
 * A stable client id per console, ``clean_start=False`` **and** a session expiry interval
   (without it the broker keeps nothing while the console is away).
-* Manual acks: a message is acknowledged only after the pipeline has processed it, so a
-  console stopped at any moment gets again what it had not finished. The MQTT 5 *Receive
-  Maximum* caps how many unacknowledged messages the broker sends (backpressure).
+* A message is handed to ``handler`` inside paho's ``on_message``; paho acknowledges it only
+  after the handler returns, so a console stopped at any moment gets again what it had not
+  finished. The MQTT 5 *Receive Maximum* caps the unacknowledged messages in flight.
 * Reconnect backoff 1 s doubling to at most 10 s (paho's loop does the reconnecting).
 * Callbacks never let an exception reach paho's network thread.
 * Presence: ``jmc/v1/console/{id}/status`` retained, with a last will ``offline``.
@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import json
 import logging
-import queue
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -26,6 +25,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from desktop.ingest.broker import BrokerAddress
+from desktop.ingest.buffered import BufferedClient
 from desktop.models.timeutil import format_rfc3339
 
 log = logging.getLogger(__name__)
@@ -41,15 +41,7 @@ FIELD_TOPICS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Inbound:
-    """One received message, waiting for the worker."""
-
-    topic: str
-    payload: bytes
-    mid: int
-    qos: int
-    received_at: float
+Handler = Callable[[str, bytes, float], None]  # topic, payload, received_at
 
 
 def presence_topic(console_id: str) -> str:
@@ -66,7 +58,7 @@ class ConsoleLink:
     Args:
         broker: where to connect.
         console_id: stable id; also the MQTT client id, so the session survives restarts.
-        inbox: where received messages go (the worker acknowledges them with :meth:`ack`).
+        handler: called with each message on paho's network thread (set by the service).
         session_expiry_s: how long the broker keeps the session (and queues) while away.
         receive_maximum: unacknowledged QoS 1 messages the broker may have in flight to us.
     """
@@ -75,7 +67,7 @@ class ConsoleLink:
         self,
         broker: BrokerAddress,
         console_id: str,
-        inbox: queue.Queue[Inbound],
+        handler: Handler | None = None,
         *,
         session_expiry_s: int = 7 * 24 * 3600,
         receive_maximum: int = 1000,
@@ -83,7 +75,8 @@ class ConsoleLink:
     ) -> None:
         self.broker = broker
         self.console_id = console_id
-        self.inbox = inbox
+        self.handler: Handler = handler or (lambda topic, payload, received_at: None)
+        self.pending = 0  # received and not yet handled (0 or 1: handling is inline)
         self.topics = topics
         self._session_expiry_s = session_expiry_s
         self._receive_maximum = receive_maximum
@@ -92,11 +85,10 @@ class ConsoleLink:
         self.since = time.time()  # when the connection state last changed
         self.disconnects = 0
         self.last_error = ""
-        client = mqtt.Client(
+        client = BufferedClient(
             callback_api_version=CallbackAPIVersion.VERSION2,
             client_id=console_id,
             protocol=MQTTProtocolVersion.MQTTv5,
-            manual_ack=True,
         )
         client.suppress_exceptions = True
         client.reconnect_delay_set(min_delay=1, max_delay=10)
@@ -133,11 +125,6 @@ class ConsoleLink:
 
     # -- used by the worker ------------------------------------------------------------------
 
-    def ack(self, mid: int, qos: int) -> None:
-        """Acknowledge a processed message (thread-safe)."""
-        if qos:
-            self._client.ack(mid, qos)
-
     def publish(self, topic: str, payload: bytes, *, retain: bool = False) -> None:
         """QoS 1 publish; paho queues it while disconnected."""
         self._client.publish(topic, payload, qos=1, retain=retain)
@@ -172,11 +159,14 @@ class ConsoleLink:
             log.exception("error in on_disconnect")
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        self.pending += 1
         try:
             try:
                 topic = message.topic
             except UnicodeDecodeError:  # brokers should refuse these; quarantine rather than lose
                 topic = bytes(message._topic).decode("utf-8", "replace")
-            self.inbox.put(Inbound(topic, bytes(message.payload), message.mid, message.qos, time.time()))
+            self.handler(topic, bytes(message.payload), time.time())
         except Exception:
-            log.exception("error queueing a message on %r", getattr(message, "topic", "?"))
+            log.exception("error handling a message on %r", getattr(message, "topic", "?"))
+        finally:
+            self.pending -= 1

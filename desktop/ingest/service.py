@@ -1,23 +1,28 @@
-"""The ingest worker: feeds the pipeline off the GUI thread and publishes ticket changes.
+"""The ingest service: feeds the pipeline off the GUI thread and publishes ticket changes.
 
-One thread owns the :class:`~desktop.models.pipeline.Pipeline`: it takes messages from the
-link's inbox, processes them, acknowledges them, fires timers, and publishes every ticket
-change retained on ``jmc/v1/{region}/ticket/{id}`` (§6.5). Readers (the UI, the demo's text
-summary) get an immutable :class:`IngestStatus` snapshot, refreshed at most every
-``snapshot_every_s`` — the UI's refresh rate is decoupled from the ingest rate.
+Messages are processed on paho's network thread, inside ``on_message``; paho acknowledges a
+QoS 1 message only after that callback returns, so a console stopped at any moment gets
+again what it had not finished, and the MQTT 5 *Receive Maximum* bounds what is in flight.
+A housekeeping thread fires the pipeline's timers and refreshes an immutable
+:class:`IngestStatus` snapshot; a lock keeps the two threads out of the pipeline together.
+Readers (the UI, the demo's text summary) only ever read the snapshot, so the UI refresh
+rate is decoupled from the ingest rate.
+
+Ticket changes are published retained on ``jmc/v1/{region}/ticket/{id}`` (§6.5) at once;
+changes of the occurrence count alone (flood control) are coalesced, at most one per ticket
+per ``coalesce_s``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import queue
 import threading
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
-from desktop.ingest.link import ConsoleLink, Inbound
+from desktop.ingest.link import ConsoleLink
 from desktop.models.pipeline import Pipeline
 from desktop.models.ticket import Ticket
 
@@ -35,7 +40,8 @@ class IngestStatus:
     processed: int = 0
     rejected: int = 0
     duplicates: int = 0
-    backlog: int = 0
+    backlog: int = 0  # received, not yet processed
+    lag_s: float = 0.0  # how long the latest message waited between arrival and processing
     disconnects: int = 0
     trips: int = 0
     open_tickets: dict[str, int] = field(default_factory=dict)  # severity -> count
@@ -59,20 +65,31 @@ class _Rate:
 
 
 class IngestService:
-    """Runs the pipeline on its own thread, fed by a :class:`ConsoleLink`."""
+    """Connects a :class:`ConsoleLink` to a :class:`Pipeline`."""
 
-    def __init__(self, pipeline: Pipeline, link: ConsoleLink, *, snapshot_every_s: float = 0.5) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        link: ConsoleLink,
+        *,
+        snapshot_every_s: float = 0.5,
+        coalesce_s: float = 5.0,
+    ) -> None:
         self.pipeline = pipeline
         self.link = link
-        self.inbox: queue.Queue[Inbound] = link.inbox
+        self._lock = threading.Lock()
         self._snapshot_every_s = snapshot_every_s
+        self._coalesce_s = coalesce_s
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="jmc-ingest", daemon=True)
+        self._thread = threading.Thread(target=self._housekeeping, name="jmc-housekeeping", daemon=True)
         self._status = IngestStatus()
         self._processed = 0
+        self._lag_s = 0.0
         self._rate = _Rate()
         self._reject_rate = _Rate()
+        self._dirty: dict[str, Ticket] = {}
         self.worker_errors = 0
+        link.handler = self._handle
         pipeline.book.subscribe(self._on_ticket_change)
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -82,51 +99,43 @@ class IngestService:
         self.link.start()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop taking messages, finish the one in hand, disconnect (the session stays)."""
+        """Disconnect (the broker keeps the session) and stop housekeeping."""
         self.link.stop()
         self._stop.set()
         self._thread.join(timeout)
+        with self._lock:
+            self._flush_dirty(force=True)
+            self._status = self._snapshot()
 
     @property
     def status(self) -> IngestStatus:
         """The latest snapshot (safe to read from any thread)."""
         return self._status
 
-    # -- worker thread -------------------------------------------------------------------------
+    # -- paho's network thread -------------------------------------------------------------------
 
-    def _run(self) -> None:
-        next_snapshot = 0.0
-        while not self._stop.is_set():
+    def _handle(self, topic: str, payload: bytes, received_at: float) -> None:
+        with self._lock:
             try:
-                item = self.inbox.get(timeout=0.2)
-            except queue.Empty:
-                item = None
+                self.pipeline.ingest(topic, payload)
+            except Exception:  # the pipeline quarantines rather than raises; belt and braces
+                self.worker_errors += 1
+                log.exception("ingest error on %r", topic)
+            self._processed += 1
+            self._lag_s = time.time() - received_at
+
+    # -- housekeeping thread ---------------------------------------------------------------------
+
+    def _housekeeping(self) -> None:
+        while not self._stop.wait(min(0.2, self._snapshot_every_s)):
             try:
-                if item is not None:
-                    self._process(item)
-                    # drain what is waiting without going back to the timeout path
-                    while True:
-                        try:
-                            self._process(self.inbox.get_nowait())
-                        except queue.Empty:
-                            break
-                        if time.monotonic() >= next_snapshot:
-                            break
-                self.pipeline.advance()
+                with self._lock:
+                    self.pipeline.advance()
+                    self._flush_dirty()
+                    self._status = self._snapshot()
             except Exception:
                 self.worker_errors += 1
-                log.exception("ingest worker error; going on")
-            if time.monotonic() >= next_snapshot:
-                self._status = self._snapshot()
-                next_snapshot = time.monotonic() + self._snapshot_every_s
-        self._status = self._snapshot()
-
-    def _process(self, item: Inbound) -> None:
-        try:
-            self.pipeline.ingest(item.topic, item.payload)
-        finally:  # never leave a message unacknowledged: the pipeline quarantines, not raises
-            self.link.ack(item.mid, item.qos)
-            self._processed += 1
+                log.exception("housekeeping error; going on")
 
     def _snapshot(self) -> IngestStatus:
         now = time.time()
@@ -142,16 +151,31 @@ class IngestService:
             processed=self._processed,
             rejected=stats.rejected,
             duplicates=self.pipeline.duplicates,
-            backlog=self.inbox.qsize(),
+            backlog=self.link.pending,
+            lag_s=self._lag_s,
             disconnects=self.link.disconnects,
             trips=len(self.pipeline.trips),
             open_tickets=dict(severities),
             last_error=self.link.last_error,
         )
 
-    # -- ticket changes → the wire (§6.5) ------------------------------------------------------
+    # -- ticket changes → the wire (§6.5) --------------------------------------------------------
 
     def _on_ticket_change(self, change: str, ticket: Ticket) -> None:
+        if change == "updated":  # another occurrence: coalesce
+            self._dirty.setdefault(ticket.id, ticket)
+            return
+        self._dirty.pop(ticket.id, None)
+        self._publish(change, ticket)
+
+    def _flush_dirty(self, force: bool = False) -> None:
+        now = time.time()
+        for ticket_id, ticket in list(self._dirty.items()):
+            if force or now - ticket.updated_at >= self._coalesce_s or ticket.updated_at > now:
+                del self._dirty[ticket_id]
+                self._publish("updated", ticket)
+
+    def _publish(self, change: str, ticket: Ticket) -> None:
         topic = f"jmc/v1/{ticket.region}/ticket/{ticket.id}"
         if change == "withdrawn":  # an empty retained message clears the retained ticket
             self.link.publish(topic, b"", retain=True)
