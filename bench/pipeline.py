@@ -32,7 +32,9 @@ def container(n: int) -> str:
     return body + str(check_digit(body))
 
 
-def traffic(vehicles: int, minutes: int, seed: int = 1) -> list[tuple[float, str, bytes]]:
+def traffic(
+    vehicles: int, minutes: int, seed: int = 1, start: float = START
+) -> list[tuple[float, str, bytes]]:
     """Orders, then OBU telemetry and seal status every 30 s per vehicle, in arrival order."""
     sites = load_sites(DATA / "demo_sites.geojson")
     by_region: dict[str, list] = {}
@@ -46,7 +48,7 @@ def traffic(vehicles: int, minutes: int, seed: int = 1) -> list[tuple[float, str
         origin, dest = rng.sample(by_region[region], 2)
         o, d = origin.polygon.centroid, dest.polygon.centroid
         obu, seal, order_no = f"OBU-{v}", f"VS-{v}", f"ORD-{v}"
-        t0 = START + rng.uniform(0, 30)
+        t0 = start + rng.uniform(0, 30)
         out.append(
             (
                 t0,

@@ -4,12 +4,15 @@ paho-mqtt 2 reads every packet with several ``recv()`` calls — one byte for th
 per byte of the remaining length, then the body — and handles one packet per ``select()``
 wake-up. At thousands of small QoS 1 messages a second that is most of the console's ingest
 cost. :class:`BufferedClient` serves those small reads from 64 KiB ``recv()`` calls and keeps
-reading while buffered bytes remain. It overrides two private methods, so paho is pinned to
-``>=2.1,<2.3`` in pyproject.toml and ``tests/test_buffered_client.py`` checks the behaviour.
+reading while buffered bytes remain. Packets queued on the network thread itself (the PUBACK
+sent after each ``on_message``) skip paho's wake-up write to its internal socket pair: the
+loop writes them on its next turn anyway. It overrides three private methods, so paho is
+pinned to ``>=2.1,<2.3`` in pyproject.toml; the MQTT integration tests exercise it.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -47,3 +50,27 @@ class BufferedClient(mqtt.Client):
 
     def _buffered(self) -> bool:
         return self._rsock is self._sock and self._rpos < len(self._rbuf)
+
+    def _packet_queue(
+        self,
+        command: int,
+        packet: bytes | bytearray,
+        mid: int,
+        qos: int,
+        info: mqtt.MQTTMessageInfo | None = None,
+    ) -> MQTTErrorCode:
+        if self._thread is None or threading.current_thread() is not self._thread:
+            return super()._packet_queue(command, packet, mid, qos, info)
+        # on the loop's own thread: it checks want_write() before its next select()
+        self._out_packet.append(
+            {
+                "command": command,
+                "mid": mid,
+                "qos": qos,
+                "pos": 0,
+                "to_process": len(packet),
+                "packet": packet,
+                "info": info,
+            }
+        )
+        return MQTTErrorCode.MQTT_ERR_SUCCESS

@@ -107,6 +107,10 @@ class IngestService:
             self._flush_dirty(force=True)
             self._status = self._snapshot()
 
+    def _processed_count(self) -> int:
+        """Messages handled so far (live counter, for benchmarks and tests)."""
+        return self._processed
+
     @property
     def status(self) -> IngestStatus:
         """The latest snapshot (safe to read from any thread)."""
