@@ -7,10 +7,12 @@ import json
 import sys
 from pathlib import Path
 
+from desktop import demo as demo_cli
 from desktop.models.catalogue import CATALOGUE
 from desktop.models.config import DEFAULT_RULES_FILE, ConfigError, RuleConfig
 from desktop.models.sites import SitesFileError, load_roster, load_sites
 from desktop.replay import ScenarioError, run_replay_file
+from desktop.sim import cli as sim_cli
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -27,8 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     rp.add_argument("--tickets-json", type=Path, required=True, metavar="OUT.json")
     rp.add_argument("--rules", type=Path, default=DEFAULT_RULES_FILE, help="rule thresholds TOML")
-    demo = sub.add_parser("demo", help="replay the bundled sample scenarios and print their tickets")
-    demo.add_argument("--samples", type=Path, default=DATA / "samples", help="folder of *.jsonl scenarios")
+    demo_cli.add_parser(sub)
+    sim_cli.add_parser(sub)
     return parser
 
 
@@ -52,8 +54,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    folder: Path = args.samples
+def cmd_samples(folder: Path = DATA / "samples") -> int:
+    """Replay the bundled sample scenarios and print their tickets."""
     sites = load_sites(folder / "sites.geojson")
     roster = load_roster(folder / "roster.json", sites)
     config = RuleConfig.load()
@@ -80,7 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "replay":
             return cmd_replay(args)
-        return cmd_demo(args)
+        if args.command == "simulate":
+            return sim_cli.run(args)
+        if args.samples:
+            return cmd_samples()
+        return demo_cli.run_demo(args)
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
         return 0

@@ -107,3 +107,23 @@ def test_handling_units_of_departure_arrival_and_transit_anomalies() -> None:
     assert units["A08"] == ("destination_office", "EX-TERM-B")
     assert units["A01"] == ("monitoring_centre", "EX-TERM-B")
     assert units["A09"] == ("monitoring_centre", "EX-TERM-B")
+
+
+def test_a_truck_that_left_the_origin_before_its_next_order_has_not_departed_it() -> None:
+    h = Harness()
+    end = h.drive(h.depart_active(1))  # ORD-1: leaves EX-YARD-A at 3
+    h.arrive_and_unseal(end + 1)
+    back = end + 10
+    h.fix(back, *IN_ORIGIN, speed=0)  # back in the yard, empty
+    h.order(
+        "ORD-2",
+        minutes=back + 20,
+        at=back + 20,
+        containers=[{"container_no": "TGHU1234567", "seal_id": "VS-2", "seal_type": "active"}],
+    )
+    trip = h.pipeline.trips["ORD-2"]
+    assert trip.phase == "planned" and trip.progress.t_dep is None
+    assert "A07" not in h.codes()
+    h.fix(back + 21, *IN_ORIGIN, speed=0)  # seen inside after the order: armed
+    h.fix(back + 22, *route(10)[0])
+    assert trip.progress.t_dep == T(back + 22) and "A07" in h.codes()  # left unsealed

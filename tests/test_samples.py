@@ -101,7 +101,7 @@ def test_replay_exits_non_zero_only_when_it_cannot_run(tmp_path: Path) -> None:
 
 
 def test_demo_replays_the_bundled_samples(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo"]) == 0
+    assert main(["demo", "--samples"]) == 0
     out = capsys.readouterr().out
     assert "passive_overdue.jsonl" in out and "逾時未進站" in out
     assert "auto_closed" in out and "ISO 6346 check digit should be 3" in out

@@ -61,6 +61,8 @@ class ConsoleLink:
         handler: called with each message on paho's network thread (set by the service).
         session_expiry_s: how long the broker keeps the session (and queues) while away.
         receive_maximum: unacknowledged QoS 1 messages the broker may have in flight to us.
+        mqtt5: MQTT 5 (the default). ``False`` speaks 3.1.1 with ``clean_session=False`` (a
+            persistent session without expiry), for brokers without MQTT 5 such as amqtt.
     """
 
     def __init__(
@@ -72,6 +74,7 @@ class ConsoleLink:
         session_expiry_s: int = 7 * 24 * 3600,
         receive_maximum: int = 1000,
         topics: tuple[str, ...] = FIELD_TOPICS,
+        mqtt5: bool = True,
     ) -> None:
         self.broker = broker
         self.console_id = console_id
@@ -85,10 +88,12 @@ class ConsoleLink:
         self.since = time.time()  # when the connection state last changed
         self.disconnects = 0
         self.last_error = ""
+        self.mqtt5 = mqtt5
         client = BufferedClient(
             callback_api_version=CallbackAPIVersion.VERSION2,
             client_id=console_id,
-            protocol=MQTTProtocolVersion.MQTTv5,
+            protocol=MQTTProtocolVersion.MQTTv5 if mqtt5 else MQTTProtocolVersion.MQTTv311,
+            clean_session=None if mqtt5 else False,
         )
         client.suppress_exceptions = True
         client.reconnect_delay_set(min_delay=1, max_delay=10)
@@ -105,6 +110,10 @@ class ConsoleLink:
 
     def start(self) -> None:
         """Connect in the background (retrying until the broker is there) and start paho's loop."""
+        if not self.mqtt5:
+            self._client.connect_async(self.broker.host, self.broker.port, keepalive=30)
+            self._client.loop_start()
+            return
         props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
         props.SessionExpiryInterval = self._session_expiry_s
         props.ReceiveMaximum = self._receive_maximum
@@ -118,9 +127,12 @@ class ConsoleLink:
         if goodbye and self.connected:
             info = self._client.publish(presence_topic(self.console_id), _presence("offline"), 1, True)
             info.wait_for_publish(timeout=2)
-        props = Properties(PacketTypes.DISCONNECT)  # type: ignore[no-untyped-call]
-        props.SessionExpiryInterval = self._session_expiry_s
-        self._client.disconnect(properties=props)
+        if self.mqtt5:
+            props = Properties(PacketTypes.DISCONNECT)  # type: ignore[no-untyped-call]
+            props.SessionExpiryInterval = self._session_expiry_s
+            self._client.disconnect(properties=props)
+        else:
+            self._client.disconnect()
         self._client.loop_stop()
 
     # -- used by the worker ------------------------------------------------------------------

@@ -258,7 +258,10 @@ def step(trip: Trip, env: Envelope) -> Progress:
             return out
         if p.t_dep is None:
             if trip.origin.contains(msg.lon, msg.lat):
-                p.armed = True
+                # "seen inside the origin" counts from the order on: a truck that left the
+                # origin before its order existed (on its previous trip) has not departed it
+                if ts >= trip.opened_ts:
+                    p.armed = True
             elif p.armed:
                 p.t_dep = ts
                 out.departed = True
