@@ -10,7 +10,6 @@ from __future__ import annotations
 import heapq
 import logging
 from collections import Counter, deque
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -19,6 +18,7 @@ from desktop.models.clock import Clock, SystemClock
 from desktop.models.config import RuleConfig
 from desktop.models.dedup import DuplicateFilter
 from desktop.models.heard import DeviceHeardLog
+from desktop.models.routing import TripRouter
 from desktop.models.rules import FOLD_RULES, TIMER_RULES, FoldRule, GateNoScanRule, RuleContext
 from desktop.models.rules.gate_rules import choose_gate_owner
 from desktop.models.sites import Roster, SiteIndex
@@ -27,7 +27,6 @@ from desktop.models.ticketbook import Finding, TicketBook
 from desktop.models.trips import Progress, Trip, step
 from desktop.models.validation import (
     GATE_PASS,
-    NFC_READ,
     ORDER,
     TELEMETRY,
     Envelope,
@@ -41,10 +40,7 @@ log = logging.getLogger(__name__)
 ACCEPTED: Final = "accepted"
 REJECTED: Final = "rejected"
 DUPLICATE: Final = "duplicate"
-_ORPHAN_MESSAGES: Final = 512  # per device, for orders that arrive after their devices' messages
 _RETAIN_ENDED_S: Final = 24 * 3600.0
-_RECENT_GATE_CONTAINERS: Final = 20_000  # containers whose recent gate passes are kept
-_PENDING_ORDERS: Final = 20_000  # orders not yet received whose NFC reads are kept
 _AUTO_CLOSE_REASON: Final = (
     "自動結案: trip completed with every seal unsealed normally inside the destination and "
     "no A06/A07/A12/A13/T1 on the trip"
@@ -93,13 +89,9 @@ class Pipeline:
         self.book = TicketBook(self.config.signoff_minimum)
         self.quarantine: deque[QuarantineRecord] = deque(maxlen=quarantine_limit)
         self.stats = PipelineStats()
-        self.trips: dict[str, Trip] = {}
+        self.router = TripRouter()
+        self.trips: dict[str, Trip] = self.router.trips
         self._ctx: dict[str, RuleContext] = {}
-        self._by_device: dict[str, list[Trip]] = {}
-        self._by_container: dict[str, list[Trip]] = {}
-        self._orphans: dict[str, deque[Envelope]] = {}
-        self._pending_reads: dict[str, deque[Envelope]] = {}
-        self._recent_gates: dict[str, deque[Envelope]] = {}  # container -> its recent passes
         self._gate_tickets: dict[str, list[tuple[Ticket, Envelope]]] = {}
         self.heard = DeviceHeardLog(self.config.defaults.vehicle_silence_s)
         self._timers: list[tuple[float, int, str, int]] = []
@@ -188,8 +180,7 @@ class Pipeline:
 
     def _retire(self, trip: Trip) -> None:
         """Forget a trip that ended long ago (its tickets stay in the book)."""
-        self._unindex(trip)
-        del self.trips[trip.order_no]
+        self.router.remove(trip)
         del self._ctx[trip.order_no]
         self.stats.retired_trips += 1
 
@@ -208,102 +199,28 @@ class Pipeline:
         origin, dest = self.sites.sites[order.origin_site], self.sites.sites[order.dest_site]
         trip = Trip(order, env.region, origin, dest, existing.opened_ts if existing else None)
         trip.lookback_s = self.config.for_region(trip.region).order_lookback_min * 60.0
-        entries = self._gather(trip, existing)
+        entries = self.router.gather(trip, existing)
         if existing is not None:
             trip.timer_state = existing.timer_state
             trip.scheduled = existing.scheduled
-            self._unindex(existing)
-        self.trips[trip.order_no] = trip
+            self.router.remove(existing)
         self._ctx[trip.order_no] = RuleContext(
             trip, self.config.for_region(trip.region), self.sites, self.roster, self._emit, self._escalate
         )
-        self._index(trip)
+        self.router.add(trip)
         for entry in sorted(entries, key=lambda e: e.key):
             trip.insert(entry)
         self._rebuild(trip)
         self._relink_gate_tickets(trip)
 
-    def _gather(self, trip: Trip, previous: Trip | None) -> list[Envelope]:
-        """Messages already received that belong to a new (or amended) trip."""
-        found: dict[tuple[float, int, str, int], Envelope] = {}
-        devices = set(trip.devices())
-        sources: list[Iterable[Envelope]] = [self._pending_reads.pop(trip.order_no, ())]
-        if previous is not None:
-            sources.append(e for _, e in previous.log)
-        for device in devices:
-            sources.append(self._orphans.get(device, ()))
-            for other in self._by_device.get(device, ()):
-                sources.append(e for _, e in other.log if e.device == device)
-        for number in trip.containers:
-            passes = self._recent_gates.get(number, ())
-            sources.append(g for g in passes if self._gate_concerns(trip, g))
-        for source in sources:
-            for env in source:
-                concerns = env.kind in (NFC_READ, GATE_PASS) or env.device in devices
-                if concerns and trip.accepts(env):
-                    found[env.key] = env
-        return list(found.values())
-
-    def _index(self, trip: Trip) -> None:
-        for device in trip.devices():
-            self._by_device.setdefault(device, []).append(trip)
-        for number in trip.containers:
-            self._by_container.setdefault(number, []).append(trip)
-
-    def _unindex(self, trip: Trip) -> None:
-        for device in trip.devices():
-            self._by_device[device] = [t for t in self._by_device.get(device, []) if t is not trip]
-        for number in trip.containers:
-            self._by_container[number] = [t for t in self._by_container.get(number, []) if t is not trip]
-
     # -- routing ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _gate_concerns(trip: Trip, env: Envelope) -> bool:
-        msg: Any = env.msg
-        site = msg.site_code
-        if site != trip.origin.code and site != trip.dest.code:
-            return False
-        return any(n in trip.containers for n in msg.container_nos)
-
     def _deliver(self, env: Envelope) -> None:
-        msg: Any = env.msg
-        if env.kind == NFC_READ:
-            trip = self.trips.get(msg.order_no)
-            if trip is None:
-                pending = self._pending_reads.get(msg.order_no)
-                if pending is None:
-                    if len(self._pending_reads) >= _PENDING_ORDERS:
-                        del self._pending_reads[next(iter(self._pending_reads))]  # the oldest
-                    pending = self._pending_reads[msg.order_no] = deque(maxlen=64)
-                pending.append(env)
-            elif not trip.cancelled and trip.accepts(env):
-                self._feed(trip, env)
-            return
+        targets = self.router.targets(env)
         if env.kind == GATE_PASS:
-            for number in msg.container_nos:
-                passes = self._recent_gates.get(number)
-                if passes is None:
-                    if len(self._recent_gates) >= _RECENT_GATE_CONTAINERS:
-                        del self._recent_gates[next(iter(self._recent_gates))]  # the oldest
-                    passes = self._recent_gates[number] = deque(maxlen=16)
-                passes.append(env)
-            trips = {t.order_no: t for n in msg.container_nos for t in self._by_container.get(n, ())}
             self._raise_gate_ticket(env)
-            for trip in trips.values():
-                if not trip.cancelled and self._gate_concerns(trip, env) and trip.accepts(env):
-                    self._feed(trip, env)
-            return
-        delivered = False
-        for trip in self._by_device.get(env.device, ()):
-            if not trip.cancelled and trip.accepts(env):
-                self._feed(trip, env)
-                delivered = True
-        if not delivered:
-            ring = self._orphans.get(env.device)
-            if ring is None:
-                ring = self._orphans[env.device] = deque(maxlen=_ORPHAN_MESSAGES)
-            ring.append(env)
+        for trip in targets:
+            self._feed(trip, env)
 
     def _feed(self, trip: Trip, env: Envelope) -> None:
         position = trip.insert(env)
@@ -403,8 +320,7 @@ class Pipeline:
 
     def _gate_owner(self, env: Envelope) -> Trip | None:
         msg: Any = env.msg
-        trips = {t.order_no: t for n in msg.container_nos for t in self._by_container.get(n, ())}
-        return choose_gate_owner(env, trips.values())
+        return choose_gate_owner(env, self.router.holders(msg.container_nos))
 
     def _raise_gate_ticket(self, env: Envelope) -> None:
         owner = self._gate_owner(env)
