@@ -6,17 +6,24 @@ wake-up. At thousands of small QoS 1 messages a second that is most of the conso
 cost. :class:`BufferedClient` serves those small reads from 64 KiB ``recv()`` calls and keeps
 reading while buffered bytes remain. Packets queued on the network thread itself (the PUBACK
 sent after each ``on_message``) skip paho's wake-up write to its internal socket pair: the
-loop writes them on its next turn anyway. It overrides three private methods, so paho is
-pinned to ``>=2.1,<2.3`` in pyproject.toml; the MQTT integration tests exercise it.
+loop writes them on its next turn anyway. An MQTT 5 QoS 1 PUBLISH without properties (what
+the field sends) is decoded on a fast path that shares one empty ``Properties`` instead of
+building and parsing one per message. Together these take paho's receive path from about
+9k to over 30k msg/s here. It overrides four private methods, so paho is pinned to
+``>=2.1,<2.3`` in pyproject.toml; ``tests/test_buffered_client.py`` checks it against plain
+paho's results, with and without properties, QoS 0 and 1.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import MQTTErrorCode
+from paho.mqtt.enums import MQTTErrorCode, MQTTProtocolVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 _CHUNK = 65536
 
@@ -74,3 +81,28 @@ class BufferedClient(mqtt.Client):
             }
         )
         return MQTTErrorCode.MQTT_ERR_SUCCESS
+
+    def _handle_publish(self) -> MQTTErrorCode:
+        # Fast path for the common case: MQTT 5, QoS 1, no properties, automatic ack. paho
+        # builds and parses a Properties object for every PUBLISH; an empty one is shared here.
+        command = self._in_packet["command"]
+        packet = self._in_packet["packet"]
+        qos = (command & 0x06) >> 1
+        if self._protocol != MQTTProtocolVersion.MQTTv5 or qos != 1 or self._manual_ack:
+            return super()._handle_publish()
+        topic_len = (packet[0] << 8) | packet[1]
+        end = 2 + topic_len
+        if len(packet) < end + 3 or packet[end + 2] != 0:  # mid, then property length 0
+            return super()._handle_publish()
+        message = mqtt.MQTTMessage(mid=(packet[end] << 8) | packet[end + 1], topic=bytes(packet[2:end]))
+        message.dup = bool(command & 0x08)
+        message.qos = 1
+        message.retain = bool(command & 0x01)
+        message.properties = _NO_PROPERTIES
+        message.payload = bytes(packet[end + 3 :])
+        message.timestamp = time.monotonic()
+        self._handle_on_message(message)
+        return self._send_puback(message.mid)
+
+
+_NO_PROPERTIES = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
