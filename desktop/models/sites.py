@@ -15,6 +15,7 @@ from shapely.geometry import Polygon, shape
 from shapely.validation import explain_validity
 
 from desktop.models.geo import local_projector
+from desktop.models.pip import Ring, covers
 from desktop.models.validation import REGIONS
 
 
@@ -33,13 +34,15 @@ class Site:
     kind: str
     polygon: Polygon = field(repr=False, compare=False)
     bbox: tuple[float, float, float, float] = field(repr=False, compare=False)
+    shell: Ring = field(default=(), repr=False, compare=False)
+    holes: tuple[Ring, ...] = field(default=(), repr=False, compare=False)
 
     def contains(self, lon: float, lat: float) -> bool:
         """Whether the point is inside the geofence, boundary included."""
         x0, y0, x1, y1 = self.bbox
         if lon < x0 or lon > x1 or lat < y0 or lat > y1:
             return False
-        return bool(shapely.intersects_xy(self.polygon, lon, lat))
+        return covers(lon, lat, self.shell, self.holes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,12 @@ class SiteIndex:
             qb = scale(translate(pb, -c.x, -c.y), sx, sy, origin=(0, 0))
             cached = self._distance_cache[key] = float(qa.distance(qb))
         return cached
+
+
+def _ring(coords: Iterable[Any]) -> Ring:
+    """A ring's vertices without the closing repeat."""
+    points = tuple((float(c[0]), float(c[1])) for c in coords)
+    return points[:-1] if len(points) > 1 and points[0] == points[-1] else points
 
 
 def _feature_label(i: int, props: Mapping[str, Any]) -> str:
@@ -166,6 +175,8 @@ def parse_sites(data: Any, source: str = "sites") -> SiteIndex:
             _text(props, "kind", where),
             geom,
             tuple(float(v) for v in geom.bounds),  # type: ignore[arg-type]
+            _ring(geom.exterior.coords),
+            tuple(_ring(hole.coords) for hole in geom.interiors),
         )
     for gate in gates.values():
         if gate.site_code not in sites:
