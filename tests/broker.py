@@ -1,7 +1,7 @@
 """Real Mosquitto brokers for integration tests, no mocks.
 
-* :func:`free_port`, :func:`start_mosquitto` / :func:`stop_mosquitto` for any configuration;
-* :func:`dev_broker`: ``broker_config/dev.conf`` on a free loopback port (a context manager);
+* :func:`start_mosquitto` / :func:`stop_mosquitto` for any configuration (the dev broker and
+  ``free_port`` are ``desktop.ingest.localbroker``'s, which the demo uses too);
 * :func:`make_pki` runs ``broker_config/make_pki.sh``; :func:`production_broker` runs the
   production ``broker_config/mosquitto.conf`` against that PKI, on free loopback ports;
 * :class:`Probe`: a small paho-mqtt 2 client (MQTT 5, QoS 1) that records what it receives.
@@ -13,7 +13,6 @@ import contextlib
 import os
 import pwd
 import re
-import shutil
 import socket
 import ssl
 import subprocess
@@ -30,6 +29,8 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
+from desktop.ingest.localbroker import BrokerStartError, free_port, mosquitto_exe
+
 ROOT = Path(__file__).resolve().parent.parent
 BROKER_CONFIG = ROOT / "broker_config"
 MAKE_PKI = BROKER_CONFIG / "make_pki.sh"
@@ -38,22 +39,6 @@ HOST = "127.0.0.1"
 DEVICES, APPS, OPERATORS = 8883, 8884, 8885
 #: Where the production configuration expects its files (rewritten for a test run).
 DEPLOY_DIRS = ("/etc/jmc/broker/", "/var/lib/jmc-broker/", "/var/log/jmc-broker/")
-
-
-class BrokerStartError(RuntimeError):
-    """Mosquitto did not start; the message carries the end of its log."""
-
-
-def mosquitto_exe() -> str | None:
-    """The Mosquitto binary (Debian puts it in /usr/sbin, often not on a user's PATH)."""
-    return shutil.which("mosquitto") or shutil.which("mosquitto", path="/usr/sbin:/usr/local/sbin")
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
 
 
 def listener_ports(conf_text: str) -> list[int]:
@@ -121,33 +106,6 @@ def _start_with_free_ports(write_conf: Callable[[], Path], attempts: int = 3) ->
             if "Address already in use" not in str(exc) or attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
-
-
-def dev_conf_text(port: int) -> str:
-    """``broker_config/dev.conf`` listening on 127.0.0.1:``port``, as the current user."""
-    text = (BROKER_CONFIG / "dev.conf").read_text(encoding="utf-8")
-    text, n = re.subn(r"^listener 1883 127\.0\.0\.1$", f"listener {port} {HOST}", text, flags=re.MULTILINE)
-    assert n == 1, "dev.conf must have exactly one line 'listener 1883 127.0.0.1'"
-    return text + f"\n# added by tests/broker.py\nuser {_current_user()}\n"
-
-
-@contextlib.contextmanager
-def dev_broker(tmp_path: Path) -> Iterator[tuple[str, int, subprocess.Popen[bytes]]]:
-    """``broker_config/dev.conf`` on a free port: yields ``(host, port, process)``, stops it after."""
-    port = 0
-
-    def write() -> Path:
-        nonlocal port
-        port = free_port()
-        conf = tmp_path / "dev-mosquitto.conf"
-        conf.write_text(dev_conf_text(port), encoding="utf-8")
-        return conf
-
-    process = _start_with_free_ports(write)
-    try:
-        yield HOST, port, process
-    finally:
-        stop_mosquitto(process)
 
 
 # ------------------------------------------------------------------------- production --

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from paho.mqtt.enums import MQTTProtocolVersion
 
+from desktop.ingest.localbroker import LocalMosquitto
 from tests.broker import (
     APPS,
     BROKER_CONFIG,
@@ -32,7 +33,6 @@ from tests.broker import (
     Probe,
     ProductionBroker,
     connects,
-    dev_broker,
     make_pki,
     mosquitto_exe,
     online,
@@ -409,7 +409,7 @@ def test_make_pki_refuses_bad_arguments(tmp_path: Path, args: list[str]) -> None
 def test_the_dev_broker_accepts_a_plain_local_client(tmp_path: Path) -> None:
     listeners = re.findall(r"^listener .*$", (BROKER_CONFIG / "dev.conf").read_text(), re.MULTILINE)
     assert listeners == ["listener 1883 127.0.0.1"]
-    with dev_broker(tmp_path) as (_, port, _process), online(probe := Probe(port)):
+    with LocalMosquitto(tmp_path) as broker, online(probe := Probe(broker.port)):
         probe.subscribe("jmc/v1/#")
         probe.publish("jmc/v1/keelung/obu/OBU-KL-77/telemetry", b"{}")
         assert probe.wait_for("jmc/v1/keelung/obu/OBU-KL-77/telemetry", b"{}")

@@ -37,10 +37,11 @@ def free_port() -> int:
 
 def mosquitto_available() -> bool:
     """Whether a Mosquitto binary can be found."""
-    return _mosquitto_exe() is not None
+    return mosquitto_exe() is not None
 
 
-def _mosquitto_exe() -> str | None:
+def mosquitto_exe() -> str | None:
+    """The Mosquitto binary (Debian puts it in /usr/sbin, often not on a user's PATH)."""
     return shutil.which("mosquitto") or shutil.which("mosquitto", path="/usr/sbin:/usr/local/sbin")
 
 
