@@ -1,0 +1,1 @@
+"""Durable local store (SQLite by default), upstream mirror and audit chain."""
