@@ -1,0 +1,1 @@
+"""What the GUI shows of the live pipeline: Qt-free view records and the feed that produces them."""
