@@ -1,0 +1,1 @@
+"""Alembic migration scripts of the local store (run by :mod:`desktop.store.migrate`)."""
