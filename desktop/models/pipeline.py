@@ -98,6 +98,9 @@ class Pipeline:
         self._timer_seq = 0
         self._ended: deque[tuple[float, str]] = deque()
         self._folding: tuple[Trip, int] | None = None  # the trip and log position being folded
+        #: order numbers of trips that took a message, were (re)created or retired since a reader
+        #: last drained the set; ``None`` (the default) records nothing (see desktop/live/feed.py)
+        self.changed_trips: set[str] | None = None
         #: completed or cancelled trips are kept this long (console clock) for late messages
         self.retain_ended_s = _RETAIN_ENDED_S
         self._now = self.clock.now()
@@ -183,6 +186,8 @@ class Pipeline:
         self.router.remove(trip)
         del self._ctx[trip.order_no]
         self.stats.retired_trips += 1
+        if self.changed_trips is not None:
+            self.changed_trips.add(trip.order_no)
 
     # -- orders ----------------------------------------------------------------------------
 
@@ -208,6 +213,8 @@ class Pipeline:
             trip, self.config.for_region(trip.region), self.sites, self.roster, self._emit, self._escalate
         )
         self.router.add(trip)
+        if self.changed_trips is not None:
+            self.changed_trips.add(trip.order_no)
         for entry in sorted(entries, key=lambda e: e.key):
             trip.insert(entry)
         self._rebuild(trip)
@@ -223,6 +230,8 @@ class Pipeline:
             self._feed(trip, env)
 
     def _feed(self, trip: Trip, env: Envelope) -> None:
+        if self.changed_trips is not None:
+            self.changed_trips.add(trip.order_no)
         position = trip.insert(env)
         if position < len(trip.log) - 1:
             self.stats.rebuilds += 1
