@@ -67,6 +67,20 @@ class TicketError(ValueError):
     """An action the ticket's state or the procedures do not allow; the message says why."""
 
 
+#: Audited workflow events that change no lifecycle state (recorded by :meth:`Ticket.annotate`).
+WORKFLOW_EVENTS = frozenset(
+    {
+        "alarm_acknowledged",  # an escalation acknowledged on an already acknowledged ticket
+        "checklist",  # a procedure step ticked or unticked
+        "attachment",  # a document attached by reference
+        "shelved",  # a nuisance alarm shelved, with reason and expiry
+        "unshelved",
+        "intercept_requested",  # the gate (kiosk) asked to intercept the vehicle/containers
+        "intercept_cancelled",
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Evidence available for a disposition."""
@@ -246,6 +260,26 @@ class Ticket:
         self.findings = text
         self._log("findings", now, actor, text=text)
 
+    def annotate(self, actor: str, kind: str, now: float, **data: Any) -> None:
+        """Record a person's workflow event (:data:`WORKFLOW_EVENTS`) on an open ticket."""
+        if kind not in WORKFLOW_EVENTS:
+            raise TicketError(f"{kind!r} is not a workflow event")
+        if actor == SYSTEM:
+            raise TicketError("workflow events are recorded for a person")
+        if self.is_closed:
+            raise TicketError(f"ticket {self.id} is closed")
+        self._log(kind, now, actor, **data)
+
+    @property
+    def intercept_request(self) -> dict[str, Any] | None:
+        """The standing request to intercept at the gate, if any (latest request, not cancelled)."""
+        for e in reversed(self.events):
+            if e.kind == "intercept_cancelled":
+                return None
+            if e.kind == "intercept_requested":
+                return {"requested_at": format_rfc3339(e.at), "requested_by": e.actor, **e.data}
+        return None
+
     def record_evidence(self, actor: str, evidence: Evidence, now: float) -> None:
         if self.is_closed:
             raise TicketError(f"ticket {self.id} is closed")
@@ -315,8 +349,13 @@ class Ticket:
     # -- views ------------------------------------------------------------------------------
 
     def wire_dict(self, console_id: str) -> dict[str, Any]:
-        """The retained ticket state published on ``jmc/v1/{region}/ticket/{id}`` (§6.5)."""
-        return {
+        """The retained ticket state published on ``jmc/v1/{region}/ticket/{id}`` (§6.5).
+
+        An open ticket with a standing gate-intercept request also carries ``intercept``: the
+        region's kiosks read this topic, so the request reaches their intercept list (see
+        docs/workflow.md; a console may not write the kiosks' own topics).
+        """
+        doc: dict[str, Any] = {
             "id": self.id,
             "code": self.code,
             "severity": str(self.severity),
@@ -331,3 +370,7 @@ class Ticket:
             "signoff_level": int(self.required_level),
             "console_id": console_id,
         }
+        intercept = None if self.is_closed else self.intercept_request
+        if intercept is not None:
+            doc["intercept"] = intercept
+        return doc
