@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from desktop import demo as demo_cli
+from desktop.auth import cli as auth_cli
 from desktop.models.catalogue import CATALOGUE
 from desktop.models.config import DEFAULT_RULES_FILE, ConfigError, RuleConfig
 from desktop.models.sites import SitesFileError, load_roster, load_sites
@@ -31,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--rules", type=Path, default=DEFAULT_RULES_FILE, help="rule thresholds TOML")
     demo_cli.add_parser(sub)
     sim_cli.add_parser(sub)
+    auth_cli.add_parser(sub)
     return parser
 
 
@@ -84,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_replay(args)
         if args.command == "simulate":
             return sim_cli.run(args)
+        if args.command in ("user", "secret"):
+            return auth_cli.run(args)
         if args.samples:
             return cmd_samples()
         return demo_cli.run_demo(args)
