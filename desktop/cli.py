@@ -14,6 +14,7 @@ from desktop.models.config import DEFAULT_RULES_FILE, ConfigError, RuleConfig
 from desktop.models.sites import SitesFileError, load_roster, load_sites
 from desktop.replay import ScenarioError, run_replay_file
 from desktop.sim import cli as sim_cli
+from desktop.store import cli as store_cli
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -33,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     demo_cli.add_parser(sub)
     sim_cli.add_parser(sub)
     auth_cli.add_parser(sub)
+    store_cli.add_parser(sub)
     return parser
 
 
@@ -88,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
             return sim_cli.run(args)
         if args.command in ("user", "secret"):
             return auth_cli.run(args)
+        if args.command in ("audit", "db"):
+            return store_cli.run(args)
         if args.samples:
             return cmd_samples()
         return demo_cli.run_demo(args)

@@ -5,6 +5,11 @@
 * A message is handed to ``handler`` inside paho's ``on_message``; paho acknowledges it only
   after the handler returns, so a console stopped at any moment gets again what it had not
   finished. The MQTT 5 *Receive Maximum* caps the unacknowledged messages in flight.
+* With :meth:`ConsoleLink.use_manual_ack` (a console with a store) the message goes to a
+  :data:`DeliveryHandler` with its :class:`Delivery`, and is acknowledged only when the
+  owner calls :meth:`ConsoleLink.ack` (after the message's effect is committed). PUBACKs go
+  out in receive order; a delivery of an earlier connection is not acknowledged on a later
+  one (the broker sends it again, and the pipeline drops it as a duplicate).
 * Reconnect backoff 1 s doubling to at most 10 s (paho's loop does the reconnecting).
 * Callbacks never let an exception reach paho's network thread.
 * Presence: ``jmc/v1/console/{id}/status`` retained, with a last will ``offline``.
@@ -16,8 +21,8 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
@@ -42,6 +47,17 @@ FIELD_TOPICS = (
 
 
 Handler = Callable[[str, bytes, float], None]  # topic, payload, received_at
+
+
+class Delivery(NamedTuple):
+    """What acknowledging one received message takes."""
+
+    mid: int
+    qos: int
+    connection: int  # which connection of the link received it (counts successful connects)
+
+
+DeliveryHandler = Callable[[str, bytes, float, Delivery], None]
 
 
 def presence_topic(console_id: str) -> str:
@@ -89,6 +105,8 @@ class ConsoleLink:
         self.disconnects = 0
         self.last_error = ""
         self.mqtt5 = mqtt5
+        self.delivery_handler: DeliveryHandler | None = None
+        self.connection = 0  # successful connects so far
         client = BufferedClient(
             callback_api_version=CallbackAPIVersion.VERSION2,
             client_id=console_id,
@@ -135,6 +153,20 @@ class ConsoleLink:
             self._client.disconnect()
         self._client.loop_stop()
 
+    def use_manual_ack(self, handler: DeliveryHandler) -> None:
+        """Hand messages to ``handler`` and acknowledge them only through :meth:`ack`.
+
+        Call before :meth:`start`.
+        """
+        self.delivery_handler = handler
+        self._client.manual_ack_set(True)
+
+    def ack(self, deliveries: Sequence[Delivery]) -> None:
+        """Acknowledge these deliveries (QoS 1), in the order given (receive order)."""
+        current = self.connection
+        mids = [d.mid for d in deliveries if d.qos == 1 and d.connection == current]
+        self._client.ack_many(mids)
+
     # -- used by the worker ------------------------------------------------------------------
 
     def publish(self, topic: str, payload: bytes, *, retain: bool = False) -> None:
@@ -151,6 +183,7 @@ class ConsoleLink:
                 return
             with self._lock:
                 self.connected, self.since = True, time.time()
+                self.connection += 1
             if not flags.session_present:
                 client.subscribe([(topic, 1) for topic in self.topics])
             client.publish(presence_topic(self.console_id), _presence("online"), 1, True)
@@ -177,8 +210,14 @@ class ConsoleLink:
                 topic = message.topic
             except UnicodeDecodeError:  # brokers should refuse these; quarantine rather than lose
                 topic = bytes(message._topic).decode("utf-8", "replace")
-            self.handler(topic, bytes(message.payload), time.time())
+            if self.delivery_handler is None:
+                self.handler(topic, bytes(message.payload), time.time())
+            else:
+                delivery = Delivery(message.mid, message.qos, self.connection)
+                self.delivery_handler(topic, bytes(message.payload), time.time(), delivery)
         except Exception:
             log.exception("error handling a message on %r", getattr(message, "topic", "?"))
+            if self.delivery_handler is not None and message.qos == 1:
+                client.ack(message.mid, 1)  # never handed on: don't hold the broker's window
         finally:
             self.pending -= 1

@@ -8,6 +8,11 @@ A housekeeping thread fires the pipeline's timers and refreshes an immutable
 Readers (the UI, the demo's text summary) only ever read the snapshot, so the UI refresh
 rate is decoupled from the ingest rate.
 
+With a :class:`~desktop.store.api.Store` the link acknowledges manually: each message's
+effects go to an :class:`~desktop.store.ingest_writer.IngestRecorder`, whose writer thread
+commits them in batches and only then acknowledges the batch (commit-before-ack). Without a
+store, paho acknowledges after the handler returns, as before.
+
 Ticket changes are published retained on ``jmc/v1/{region}/ticket/{id}`` (§6.5) at once;
 changes of the occurrence count alone (flood control) are coalesced, at most one per ticket
 per ``coalesce_s``.
@@ -21,10 +26,15 @@ import threading
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from desktop.ingest.link import ConsoleLink
+from desktop.ingest.link import ConsoleLink, Delivery
 from desktop.models.pipeline import Pipeline
 from desktop.models.ticket import Ticket
+
+if TYPE_CHECKING:
+    from desktop.store.api import Store
+    from desktop.store.ingest_writer import IngestRecorder
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +56,7 @@ class IngestStatus:
     trips: int = 0
     open_tickets: dict[str, int] = field(default_factory=dict)  # severity -> count
     last_error: str = ""
+    unsaved: int = 0  # received, not yet committed to the store (0 without a store)
 
 
 class _Rate:
@@ -74,6 +85,9 @@ class IngestService:
         *,
         snapshot_every_s: float = 0.5,
         coalesce_s: float = 5.0,
+        store: Store | None = None,
+        flush_s: float = 0.05,
+        flush_msgs: int = 500,
     ) -> None:
         self.pipeline = pipeline
         self.link = link
@@ -91,20 +105,35 @@ class IngestService:
         self.worker_errors = 0
         link.handler = self._handle
         pipeline.book.subscribe(self._on_ticket_change)
+        self.recorder: IngestRecorder | None = None
+        if store is not None:
+            from desktop.store.ingest_writer import IngestRecorder
+
+            self.recorder = IngestRecorder(
+                store, pipeline, self._lock, link.ack, flush_s=flush_s, flush_msgs=flush_msgs
+            )
+            link.use_manual_ack(self._handle_delivery)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
     def start(self) -> None:
+        if self.recorder is not None:
+            self.recorder.start()
         self._thread.start()
         self.link.start()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Disconnect (the broker keeps the session) and stop housekeeping."""
+        if self.recorder is not None:
+            self.recorder.flush()  # commit and acknowledge before saying goodbye
         self.link.stop()
         self._stop.set()
         self._thread.join(timeout)
         with self._lock:
             self._flush_dirty(force=True)
+        if self.recorder is not None:
+            self.recorder.stop(timeout)  # what arrived meanwhile: committed, delivered again
+        with self._lock:
             self._status = self._snapshot()
 
     def _processed_count(self) -> int:
@@ -125,6 +154,20 @@ class IngestService:
             except Exception:  # the pipeline quarantines rather than raises; belt and braces
                 self.worker_errors += 1
                 log.exception("ingest error on %r", topic)
+            self._processed += 1
+            self._lag_s = time.time() - received_at
+
+    def _handle_delivery(self, topic: str, payload: bytes, received_at: float, delivery: Delivery) -> None:
+        recorder = self.recorder
+        assert recorder is not None
+        with self._lock:
+            try:
+                result = self.pipeline.ingest(topic, payload)
+            except Exception:  # the pipeline quarantines rather than raises; belt and braces
+                self.worker_errors += 1
+                result = "error"
+                log.exception("ingest error on %r", topic)
+            recorder.record(topic, payload, result, delivery)
             self._processed += 1
             self._lag_s = time.time() - received_at
 
@@ -160,7 +203,8 @@ class IngestService:
             disconnects=self.link.disconnects,
             trips=len(self.pipeline.trips),
             open_tickets=dict(severities),
-            last_error=self.link.last_error,
+            last_error=(self.recorder.last_error if self.recorder else "") or self.link.last_error,
+            unsaved=self.recorder.unsaved if self.recorder else 0,
         )
 
     # -- ticket changes → the wire (§6.5) --------------------------------------------------------
