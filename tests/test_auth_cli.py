@@ -74,21 +74,17 @@ def test_add_list_disable_enable_passwd(
     assert jmc(monkeypatch, ["user", "enable", "chen.wl", "--db", db]) == 0
     new = "second password 2026"
     assert jmc(monkeypatch, ["user", "passwd", "chen.wl", "--password-stdin", "--db", db], new + "\r\n") == 0
-    engine = open_engine(db)
-    try:
+    with open_engine(db) as engine:
         accounts = AccountService(engine)
         assert accounts.authenticate("chen.wl", new).display_name == "陳文龍"
         with pytest.raises(LoginError):
             accounts.authenticate("chen.wl", pw)
-    finally:
-        engine.dispose()
 
 
 def test_unlock_clears_a_lock(
     db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    engine = open_engine(db)
-    try:
+    with open_engine(db) as engine:
         t = [1_790_000_000.0]
         accounts = AccountService(engine, now=lambda: t[0])
         accounts.create("lin", "", "watch_officer", "the right password")
@@ -100,8 +96,6 @@ def test_unlock_clears_a_lock(
         assert jmc(monkeypatch, ["user", "unlock", "lin", "--db", db]) == 0
         info = accounts.list_users()[0]
         assert (info.locked_until, info.failed_attempts) == (None, 0)
-    finally:
-        engine.dispose()
 
 
 def test_passwords_are_asked_twice_on_a_terminal(
@@ -167,6 +161,15 @@ def test_secret_set_status_delete(
     assert jmc(monkeypatch, ["secret", "status", "broker-password"]) == 0
     assert "broker-password: not set" in capsys.readouterr().out
     assert jmc(monkeypatch, ["secret", "set", "Bad Name", "--value-stdin"], "v\n") == 2
+
+
+def test_an_unusable_database_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = "postgresql+psycopg://nobody:hunter2-secret@127.0.0.1:1/none"
+    assert jmc(monkeypatch, ["user", "list", "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert "cannot open the store" in err and "hunter2-secret" not in err
 
 
 # -- a temporary install searched for the passwords it was given ---------------------------------

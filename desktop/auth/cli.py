@@ -128,8 +128,7 @@ def _run_user(args: argparse.Namespace, stdin: TextIO) -> int:
     from desktop.auth.db import open_engine
     from desktop.auth.roles import role_label
 
-    engine = open_engine(args.db)
-    try:
+    with open_engine(args.db) as engine:
         accounts = AccountService(engine)
         cmd = args.user_command
         if cmd in ("add", "passwd"):  # refuse before asking for a password
@@ -146,14 +145,18 @@ def _run_user(args: argparse.Namespace, stdin: TextIO) -> int:
         elif cmd == "passwd":
             accounts.set_password(args.username, _password(args, stdin))
             print(f"password of {args.username} changed")
-        elif cmd in ("disable", "enable", "unlock"):
-            getattr(accounts, cmd)(args.username)
-            print(f"{args.username}: {cmd}d" if cmd != "unlock" else f"{args.username}: unlocked")
+        elif cmd == "disable":
+            accounts.disable(args.username)
+            print(f"{args.username}: disabled")
+        elif cmd == "enable":
+            accounts.enable(args.username)
+            print(f"{args.username}: enabled")
+        elif cmd == "unlock":
+            accounts.unlock(args.username)
+            print(f"{args.username}: unlocked")
         else:
             _list(accounts.list_users(), as_json=args.json)
         return 0
-    finally:
-        engine.dispose()
 
 
 def _list(users: list[UserInfo], *, as_json: bool) -> None:
@@ -205,6 +208,7 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
     from desktop.auth.accounts import AccountError
     from desktop.auth.passwords import PasswordPolicyError
     from desktop.auth.secrets import SecretStoreError
+    from desktop.store.api import StoreError
 
     stdin = stdin or sys.stdin
     prog = f"jmc-console {args.command}"
@@ -215,7 +219,7 @@ def run(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
     except (AccountError, PasswordPolicyError) as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return REFUSED
-    except (InputError, SecretStoreError, ValueError) as exc:
+    except (InputError, SecretStoreError, StoreError, ValueError) as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except SQLAlchemyError as exc:

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
-from desktop.store import migrate
-from desktop.store.engine import make_engine, resolve_url
+from desktop.store.api import Store
+
+#: the origin the account commands open the store as (they write nothing to the audit chain)
+CLI_CONSOLE_ID = "jmc-console-cli"
 
 
-def open_engine(url: str | None = None) -> Engine:
-    """The store's engine (``url``, else ``$JMC_DB_URL``, else the per-user SQLite file), with
-    its schema migrated to the newest revision, as ``Store.open`` does."""
-    engine = make_engine(resolve_url(url))
+@contextmanager
+def open_engine(url: str | None = None) -> Iterator[Engine]:
+    """The store's engine (``url``, else ``$JMC_DB_URL``, else the per-user SQLite file), opened
+    and migrated by :meth:`Store.open`; closed on leaving. Raises ``StoreError``."""
+    store = Store.open(url, console_id=CLI_CONSOLE_ID)
     try:
-        migrate.upgrade(engine)
-    except BaseException:
-        engine.dispose()
-        raise
-    return engine
-
-
-def safe_url(engine: Engine) -> str:
-    """The engine's URL with any password masked, for messages."""
-    return make_url(str(engine.url)).render_as_string(hide_password=True)
+        yield store.engine
+    finally:
+        store.close()
