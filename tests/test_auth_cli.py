@@ -250,3 +250,12 @@ def test_no_plaintext_password_or_secret_under_the_install_or_the_repository(tmp
     with sqlite3.connect(db) as conn:
         (stored,) = conn.execute("SELECT password_hash FROM user_accounts").fetchone()
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=1$")
+
+
+def test_the_help_texts_name_every_role_and_the_known_secrets() -> None:
+    from desktop.auth import cli as auth_cli
+    from desktop.auth.secrets import BROKER_PASSWORD, UPSTREAM_DB_PASSWORD
+    from desktop.store.users_schema import UserRole
+
+    assert ", ".join(r.value for r in UserRole) == auth_cli.ROLES
+    assert f"{UPSTREAM_DB_PASSWORD}, {BROKER_PASSWORD}" == auth_cli.KNOWN_SECRETS
