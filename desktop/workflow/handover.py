@@ -116,7 +116,8 @@ class HandoverService:
 
     Args:
         tickets: every ticket (e.g. ``lambda: pipeline.book.tickets.values()``), read under ``lock``.
-        save: ``Store.save_handover``; acknowledge: ``Store.acknowledge_handover(id, user, at)``.
+        save: stores a handover, returning its stored id; acknowledge: ``(id, user, at)``.
+            :func:`store_hooks` makes both for a ``Store``.
     """
 
     def __init__(
@@ -127,7 +128,7 @@ class HandoverService:
         user: User | None = None,
         trip_lookup: TripLookup | None = None,
         policy: Policy = allowed,
-        save: Callable[[Handover], Any] | None = None,
+        save: Callable[[Handover], str | None] | None = None,
         acknowledge: Callable[[str, str, float], Any] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -163,7 +164,9 @@ class HandoverService:
             items=tuple(items),
         )
         if self._save is not None:
-            self._save(handover)
+            stored_id = self._save(handover)
+            if isinstance(stored_id, str) and stored_id:
+                handover = replace(handover, id=stored_id)
         return handover
 
     @staticmethod
@@ -185,8 +188,41 @@ class HandoverService:
             raise WorkflowError("交接須由接班人員確認。", "The incoming officer acknowledges a handover.")
         now = self._clock()
         if self._acknowledge is not None:
-            self._acknowledge(handover.id, user.username, now)
+            try:
+                self._acknowledge(handover.id, user.username, now)
+            except Exception as exc:  # the store refuses a second acknowledgement
+                raise WorkflowError(
+                    "交接確認未能存檔。", f"The acknowledgement was not stored: {exc}"
+                ) from exc
         return replace(handover, acknowledged_by=user.username, acknowledged_at=now)
+
+
+def item_summary(item: HandoverItem) -> dict[str, Any]:
+    """The JSON-able summary of a handover line the store keeps."""
+    return {
+        "ticket_id": item.ticket_id,
+        "code": item.code,
+        "severity": item.severity,
+        "status": item.status,
+        "order_no": item.order_no,
+        "subject": item.subject,
+        "assignee": item.assignee,
+        "last_action": item.last_action,
+        "last_action_at": item.last_action_at,
+        "last_actor": item.last_actor,
+        "timers": [{"label": t.label_en, "due": t.due} for t in item.timers],
+    }
+
+
+def store_hooks(store: Any) -> dict[str, Any]:
+    """``save``/``acknowledge`` arguments of :class:`HandoverService` for a ``desktop.store.api.Store``."""
+
+    def save(h: Handover) -> str:
+        return str(
+            store.save_handover(h.outgoing, h.notes, [item_summary(i) for i in h.items], at=h.created_at)
+        )
+
+    return {"save": save, "acknowledge": store.acknowledge_handover}
 
 
 def handover_html(h: Handover) -> str:

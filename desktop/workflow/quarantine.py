@@ -6,8 +6,9 @@ import csv
 import re
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 from desktop.models.validation import QuarantineRecord
 from desktop.workflow.rows import fmt_time
@@ -88,3 +89,26 @@ def write_csv(rows: Iterable[QuarantineRow], out: TextIO) -> int:
         )
         n += 1
     return n
+
+
+class QuarantineReader:
+    """Reads the records a pipeline quarantined since the previous call (under its lock).
+
+    ``pipeline.quarantine`` may be bounded (oldest dropped); the pipeline's rejected counter
+    says how many are new, so nothing is shown twice.
+    """
+
+    def __init__(self, pipeline: Any, lock: AbstractContextManager[Any]) -> None:
+        self._pipeline = pipeline
+        self._lock = lock
+        self._seen = 0
+
+    def __call__(self) -> list[QuarantineRow]:
+        with self._lock:
+            total = self._pipeline.stats.rejected
+            fresh = min(total - self._seen, len(self._pipeline.quarantine))
+            records = (
+                list(self._pipeline.quarantine)[len(self._pipeline.quarantine) - fresh :] if fresh > 0 else []
+            )
+            self._seen = total
+        return [QuarantineRow.of(r) for r in records]

@@ -1,0 +1,1 @@
+"""Qt side of the watch-officer ticket workflow: queue, detail, dialogs (services: desktop/workflow)."""

@@ -1,0 +1,242 @@
+"""Ticket detail: summary, trip, handling unit, procedure checklist, disposition, evidence timeline."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication as Q
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.models.catalogue import Severity
+from desktop.views.tickets.disposition import DispositionBox
+from desktop.views.tickets.labels import event_detail, event_label, level_label, status_label, unit_label
+from desktop.views.tickets.style import SEVERITY_COLOUR, severity_icon, severity_label
+from desktop.workflow.actions import TicketActions
+from desktop.workflow.errors import WorkflowError
+from desktop.workflow.procedures import Procedure
+from desktop.workflow.rows import TicketRow, fmt_time
+
+
+class TicketDetail(QScrollArea):
+    """Everything about one ticket, and what can be done about it."""
+
+    jumpToTrip = Signal(str)  # noqa: N815 - order number
+    acted = Signal(str)  # ticket id
+
+    def __init__(
+        self, actions: TicketActions, procedures: dict[str, Procedure], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.actions = actions
+        self.procedures = procedures
+        self.row: TicketRow | None = None
+        self.setWidgetResizable(True)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+
+        head = QHBoxLayout()
+        self.icon = QLabel()
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.title.setWordWrap(True)
+        head.addWidget(self.icon)
+        head.addWidget(self.title, 1)
+        layout.addLayout(head)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.summary)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #f08c00; font-weight: bold;")
+        self.message.hide()
+        layout.addWidget(self.message)
+
+        trip = QGroupBox(Q.translate("Tickets", "Trip"))
+        self.trip_form = QFormLayout(trip)
+        self.trip_labels: dict[str, QLabel] = {}
+        for key, label in (
+            ("order", Q.translate("Tickets", "Transport order")),
+            ("route", Q.translate("Tickets", "Origin → destination")),
+            ("containers", Q.translate("Tickets", "Containers")),
+            ("seals", Q.translate("Tickets", "Seals")),
+            ("plate", Q.translate("Tickets", "Plate / driver")),
+            ("deadline", Q.translate("Tickets", "Deadline")),
+            ("unit", Q.translate("Tickets", "Handling unit")),
+        ):
+            value = QLabel()
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)
+            self.trip_labels[key] = value
+            self.trip_form.addRow(label, value)
+        self.map_button = QPushButton(Q.translate("Tickets", "Show on map (M)"))
+        self.map_button.clicked.connect(self._jump)
+        self.trip_form.addRow(self.map_button)
+        layout.addWidget(trip)
+
+        procedure = QGroupBox(Q.translate("Tickets", "Procedure"))
+        box = QVBoxLayout(procedure)
+        self.procedure_summary = QLabel()
+        self.procedure_summary.setWordWrap(True)
+        box.addWidget(self.procedure_summary)
+        self.checklist = QWidget()
+        self.checklist_layout = QVBoxLayout(self.checklist)
+        self.checklist_layout.setContentsMargins(0, 0, 0, 0)
+        self.steps: dict[str, QCheckBox] = {}
+        self._steps_of: tuple[str, str] | None = None  # (ticket id, code) the boxes were built for
+        box.addWidget(self.checklist)
+        layout.addWidget(procedure)
+
+        self.disposition = DispositionBox(actions)
+        self.disposition.acted.connect(self._acted)
+        self.disposition.failed.connect(self.show_message)
+        layout.addWidget(self.disposition)
+
+        timeline = QGroupBox(Q.translate("Tickets", "Timeline"))
+        box = QVBoxLayout(timeline)
+        self.timeline = QTreeWidget()
+        self.timeline.setRootIsDecorated(False)
+        self.timeline.setHeaderLabels(
+            [
+                Q.translate("Tickets", "Time"),
+                Q.translate("Tickets", "By"),
+                Q.translate("Tickets", "Event"),
+                "",
+            ]
+        )
+        self.timeline.setMinimumHeight(140)
+        box.addWidget(self.timeline)
+        layout.addWidget(timeline)
+        layout.addStretch(1)
+        self.setWidget(body)
+        self.show_row(None)
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def show_row(self, row: TicketRow | None) -> None:
+        if row is None or self.row is None or row.id != self.row.id:
+            self.message.hide()
+        self.row = row
+        self.disposition.show_row(row)
+        if row is None:
+            self.title.setText(Q.translate("Tickets", "No ticket selected"))
+            self.icon.clear()
+            self.summary.clear()
+            self._clear_steps()
+            self.timeline.clear()
+            self.map_button.setEnabled(False)
+            return
+        severity = Severity(row.severity)
+        self.icon.setPixmap(severity_icon(severity, 24).pixmap(24, 24))
+        self.title.setText(f"{row.code} {row.name_zh}  <span style='color:#8d9296'>{row.name_en}</span>")
+        colour = SEVERITY_COLOUR[severity].name()
+        summary = [
+            f"<span style='color:{colour}'>{severity_label(severity)}</span>",
+            status_label(str(row.status)),
+            level_label(row.required_level),
+            Q.translate("Tickets", "{n} occurrences").format(n=row.occurrences),
+            f"{fmt_time(row.first_seen)} – {fmt_time(row.last_seen)}",
+        ]
+        if row.state.shelved_until is not None:
+            summary.append(
+                Q.translate("Tickets", "Shelved until {time}: {reason}").format(
+                    time=fmt_time(row.state.shelved_until), reason=row.state.shelve_reason
+                )
+            )
+        self.summary.setText(
+            " · ".join(summary) + f"<br><span style='color:#8d9296'>{row.id} · {row.detail}</span>"
+        )
+        self._show_trip(row)
+        self._show_procedure(row)
+        self._show_timeline(row)
+
+    def _show_trip(self, row: TicketRow) -> None:
+        t = row.trip
+        labels = self.trip_labels
+        labels["order"].setText(row.order_no or "—")
+        unit = unit_label(row.handling_kind) + (f" ({row.handling_site})" if row.handling_site else "")
+        labels["unit"].setText(unit)
+        if t is None:
+            for key in ("route", "containers", "seals", "plate", "deadline"):
+                labels[key].setText("—")
+        else:
+            labels["route"].setText(f"{t.origin_name} ({t.origin}) → {t.destination_name} ({t.destination})")
+            labels["containers"].setText(", ".join(t.containers))
+            labels["seals"].setText(", ".join(t.seals))
+            labels["plate"].setText(f"{t.plate or '—'} / {t.driver or '—'}")
+            labels["deadline"].setText(fmt_time(t.deadline) or "—")
+        self.map_button.setEnabled(bool(row.order_no))
+
+    def _clear_steps(self) -> None:
+        for check in self.steps.values():
+            check.deleteLater()
+        self.steps = {}
+        self._steps_of = None
+
+    def _show_procedure(self, row: TicketRow) -> None:
+        procedure = self.procedures.get(row.code)
+        if procedure is None:
+            self.procedure_summary.setText("—")
+            self._clear_steps()
+            return
+        self.procedure_summary.setText(f"{procedure.summary_zh}<br>{procedure.summary_en}")
+        if self._steps_of != (row.id, row.code):
+            self._clear_steps()
+            for i, step in enumerate(procedure.steps, 1):
+                check = QCheckBox(f"{i}. {step.zh}\n{step.en}")
+                check.toggled.connect(lambda done, step_id=step.id: self._ticked(step_id, done))
+                self.checklist_layout.addWidget(check)
+                self.steps[step.id] = check
+            self._steps_of = (row.id, row.code)
+        editable = self.actions.may("DISPOSE_TICKET") and row.is_active
+        for step_id, check in self.steps.items():
+            check.blockSignals(True)
+            check.setChecked(row.state.checklist.get(step_id, False))
+            check.setEnabled(editable)
+            check.blockSignals(False)
+
+    def _show_timeline(self, row: TicketRow) -> None:
+        self.timeline.clear()
+        for e in reversed(row.events):
+            actor = Q.translate("Tickets", "system") if e.actor == "system" else e.actor
+            item = QTreeWidgetItem(
+                [fmt_time(e.at), actor, event_label(e.kind), event_detail(e.kind, dict(e.data))]
+            )
+            self.timeline.addTopLevelItem(item)
+        for col in range(3):
+            self.timeline.resizeColumnToContents(col)
+
+    # -- reacting --------------------------------------------------------------------------
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _acted(self, ticket_id: str) -> None:
+        self.acted.emit(ticket_id)
+
+    def _ticked(self, step_id: str, done: bool) -> None:
+        if self.row is None:
+            return
+        try:
+            self.actions.tick(self.row.id, step_id, done)
+        except WorkflowError as exc:
+            self.show_message(str(exc))
+            return
+        self.message.hide()
+        self.acted.emit(self.row.id)
+
+    def _jump(self) -> None:
+        if self.row is not None and self.row.order_no:
+            self.jumpToTrip.emit(self.row.order_no)

@@ -1,0 +1,261 @@
+"""The disposition controls of the detail panel: alarm handling, notices, evidence, findings,
+attachments, submission and sign-off. Every button calls :class:`TicketActions`; refusals are
+shown inline (zh-TW, then English), never in a blocking dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication as Q
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.models.ticket import Evidence, required_signoff_level
+from desktop.views.tickets.labels import level_label
+from desktop.workflow.actions import Party, TicketActions
+from desktop.workflow.errors import PersistError, WorkflowError
+from desktop.workflow.rows import TicketRow
+
+
+class DispositionBox(QWidget):
+    """Buttons and fields acting on one ticket."""
+
+    acted = Signal(str)  # ticket id, after a successful action
+    failed = Signal(str)  # the bilingual message of a refusal
+
+    def __init__(self, actions: TicketActions, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.actions = actions
+        self.row: TicketRow | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        alarm = QGroupBox(Q.translate("Tickets", "Alarm"))
+        grid = QGridLayout(alarm)
+        self.ack = QPushButton(Q.translate("Tickets", "Acknowledge (Space)"))
+        self.assign_me = QPushButton(Q.translate("Tickets", "Assign to me"))
+        self.dispatch = QPushButton(Q.translate("Tickets", "Dispatch to office"))
+        self.shelve_reason = QLineEdit()
+        self.shelve_reason.setPlaceholderText(Q.translate("Tickets", "Reason for shelving"))
+        self.shelve_hours = QDoubleSpinBox()
+        self.shelve_hours.setRange(0.25, actions.shelve_max_s / 3600)
+        self.shelve_hours.setSingleStep(0.5)
+        self.shelve_hours.setValue(min(2.0, actions.shelve_max_s / 3600))
+        self.shelve_hours.setSuffix(Q.translate("Tickets", " h"))
+        self.shelve = QPushButton(Q.translate("Tickets", "Shelve"))
+        self.unshelve = QPushButton(Q.translate("Tickets", "Unshelve"))
+        grid.addWidget(self.ack, 0, 0)
+        grid.addWidget(self.assign_me, 0, 1)
+        grid.addWidget(self.dispatch, 0, 2)
+        grid.addWidget(self.shelve_reason, 1, 0)
+        grid.addWidget(self.shelve_hours, 1, 1)
+        shelving = QHBoxLayout()
+        shelving.addWidget(self.shelve)
+        shelving.addWidget(self.unshelve)
+        grid.addLayout(shelving, 1, 2)
+        layout.addWidget(alarm)
+
+        notify = QGroupBox(Q.translate("Tickets", "Notify"))
+        grid = QGridLayout(notify)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(Q.translate("Tickets", "Note (who, how, reference)"))
+        self.notify_buttons = {
+            Party.DESTINATION_OFFICER: QPushButton(Q.translate("Tickets", "Destination officer")),
+            Party.GATE: QPushButton(Q.translate("Tickets", "Gate: intercept")),
+            Party.POLICE: QPushButton(Q.translate("Tickets", "Police")),
+            Party.HAULIER: QPushButton(Q.translate("Tickets", "Haulier")),
+        }
+        grid.addWidget(self.note, 0, 0, 1, 4)
+        for i, button in enumerate(self.notify_buttons.values()):
+            grid.addWidget(button, 1, i)
+        layout.addWidget(notify)
+
+        evidence = QGroupBox(Q.translate("Tickets", "Evidence and findings"))
+        box = QVBoxLayout(evidence)
+        flags = QHBoxLayout()
+        self.system_images = QCheckBox(Q.translate("Tickets", "System gate images"))
+        self.operator_cctv = QCheckBox(Q.translate("Tickets", "Operator CCTV captured"))
+        self.whereabouts = QCheckBox(Q.translate("Tickets", "Cargo whereabouts traced"))
+        for check in (self.system_images, self.operator_cctv, self.whereabouts):
+            flags.addWidget(check)
+        box.addLayout(flags)
+        self.level = QLabel()
+        box.addWidget(self.level)
+        self.findings = QPlainTextEdit()
+        self.findings.setPlaceholderText(Q.translate("Tickets", "Findings (處理情形)"))
+        self.findings.setMaximumHeight(70)
+        box.addWidget(self.findings)
+        self.save = QPushButton(Q.translate("Tickets", "Save evidence and findings"))
+        box.addWidget(self.save)
+        attach_row = QHBoxLayout()
+        self.attach_ref = QLineEdit()
+        self.attach_ref.setPlaceholderText(
+            Q.translate("Tickets", "Attachment reference (file, URL, document no.)")
+        )
+        self.attach = QPushButton(Q.translate("Tickets", "Attach"))
+        attach_row.addWidget(self.attach_ref, 1)
+        attach_row.addWidget(self.attach)
+        box.addLayout(attach_row)
+        self.attachments = QListWidget()
+        self.attachments.setMaximumHeight(48)
+        box.addWidget(self.attachments)
+        layout.addWidget(evidence)
+
+        signoff = QHBoxLayout()
+        self.submit = QPushButton(Q.translate("Tickets", "Submit for sign-off"))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(Q.translate("Tickets", "Your password to sign off"))
+        self.sign = QPushButton(Q.translate("Tickets", "Sign off"))
+        signoff.addWidget(self.submit)
+        signoff.addWidget(self.password, 1)
+        signoff.addWidget(self.sign)
+        layout.addLayout(signoff)
+
+        self.ack.clicked.connect(lambda: self._run(self.actions.acknowledge))
+        self.assign_me.clicked.connect(self._assign_me)
+        self.dispatch.clicked.connect(lambda: self._run(self.actions.dispatch))
+        self.shelve.clicked.connect(self._shelve)
+        self.unshelve.clicked.connect(lambda: self._run(self.actions.unshelve))
+        for party, button in self.notify_buttons.items():
+            button.clicked.connect(lambda _=False, p=party: self._notify(p))
+        for check in (self.system_images, self.operator_cctv, self.whereabouts):
+            check.toggled.connect(self._show_level)
+        self.save.clicked.connect(self._save)
+        self.attach.clicked.connect(self._attach)
+        self.submit.clicked.connect(lambda: self._run(self.actions.submit))
+        self.sign.clicked.connect(self._sign)
+
+    # -- showing a ticket ------------------------------------------------------------------
+
+    def show_row(self, row: TicketRow | None) -> None:
+        same = row is not None and self.row is not None and row.id == self.row.id
+        self.row = row
+        if row is None:
+            self.setEnabled(False)
+            return
+        self.setEnabled(True)
+        if not same or not self.findings.document().isModified():
+            self.findings.setPlainText(row.findings)
+            self.findings.document().setModified(False)
+        if not same:
+            for check, value in (
+                (self.system_images, row.evidence.system_images),
+                (self.operator_cctv, row.evidence.operator_cctv),
+                (self.whereabouts, row.evidence.whereabouts_traced),
+            ):
+                check.blockSignals(True)
+                check.setChecked(value)
+                check.blockSignals(False)
+            self.note.clear()
+            self.password.clear()
+        self.attachments.clear()
+        for ref, label in row.state.attachments:
+            self.attachments.addItem(f"{ref}  {label}".strip())
+        self._show_level()
+        self._enable(row)
+
+    def _enable(self, row: TicketRow) -> None:
+        may = self.actions.may
+        active = row.is_active
+        dispose = may("DISPOSE_TICKET") and active
+        self.ack.setEnabled(may("ACK_TICKET") and row.state.needs_ack)
+        for widget in (self.assign_me, self.note, self.save, self.attach, self.attach_ref, self.findings):
+            widget.setEnabled(dispose)
+        for widget in (self.system_images, self.operator_cctv, self.whereabouts):
+            widget.setEnabled(dispose)
+        for button in self.notify_buttons.values():
+            button.setEnabled(dispose)
+        self.dispatch.setEnabled(dispose and str(row.status) in ("open", "acknowledged"))
+        self.submit.setEnabled(dispose and str(row.status) in ("acknowledged", "dispatched"))
+        shelve = may("SHELVE_ALARM") and active
+        self.shelve.setEnabled(shelve)
+        self.shelve_reason.setEnabled(shelve)
+        self.unshelve.setEnabled(shelve and row.state.shelved_until is not None)
+        signer = self.actions.may_sign(1)
+        self.sign.setVisible(signer)
+        self.password.setVisible(signer)
+        self.sign.setEnabled(
+            str(row.status) == "awaiting_signoff" and self.actions.may_sign(row.required_level)
+        )
+
+    def evidence(self) -> Evidence:
+        return Evidence(
+            self.system_images.isChecked(), self.operator_cctv.isChecked(), self.whereabouts.isChecked()
+        )
+
+    def _show_level(self, *_: Any) -> None:
+        """The sign-off level the ticked evidence requires, shown before anything is submitted."""
+        minimum = (
+            0 if self.row is None else self.row.required_level if self.row.evidence == self.evidence() else 0
+        )
+        level = int(required_signoff_level(self.evidence(), minimum))
+        self.level.setText(
+            Q.translate("Tickets", "Sign-off needed: {level}").format(level=level_label(level))
+        )
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def _run(self, call: Callable[..., Any], *args: Any) -> bool:
+        if self.row is None:
+            return False
+        ticket_id = self.row.id
+        try:
+            call(ticket_id, *args)
+        except PersistError as exc:
+            self.failed.emit(str(exc))
+            self.acted.emit(ticket_id)
+            return True
+        except WorkflowError as exc:
+            self.failed.emit(str(exc))
+            return False
+        self.acted.emit(ticket_id)
+        return True
+
+    def _assign_me(self) -> None:
+        if self.actions.user is not None:
+            self._run(self.actions.assign, self.actions.user.username)
+
+    def _shelve(self) -> None:
+        if self._run(self.actions.shelve, self.shelve_reason.text(), self.shelve_hours.value() * 3600):
+            self.shelve_reason.clear()
+
+    def _notify(self, party: Party) -> None:
+        if self._run(self.actions.notify, party, self.note.text()):
+            self.note.clear()
+
+    def _save(self) -> None:
+        if self.row is None:
+            return
+        if self.evidence() != self.row.evidence and not self._run(
+            self.actions.record_evidence, self.evidence()
+        ):
+            return
+        text = self.findings.toPlainText()
+        if (self.row is None or text.strip() != self.row.findings) and self._run(
+            self.actions.record_findings, text
+        ):
+            self.findings.document().setModified(False)
+
+    def _attach(self) -> None:
+        if self._run(self.actions.attach, self.attach_ref.text()):
+            self.attach_ref.clear()
+
+    def _sign(self) -> None:
+        password = self.password.text()
+        self.password.clear()
+        self._run(self.actions.sign_off, password)

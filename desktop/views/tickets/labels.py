@@ -1,0 +1,106 @@
+"""Screen labels of statuses, handling units, parties and audit events (through the translator)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication as Q
+
+from desktop.workflow.rows import fmt_time
+
+
+def status_label(status: str) -> str:
+    labels = {
+        "open": Q.translate("Tickets", "Open"),
+        "acknowledged": Q.translate("Tickets", "Acknowledged"),
+        "dispatched": Q.translate("Tickets", "Dispatched"),
+        "awaiting_signoff": Q.translate("Tickets", "Awaiting sign-off"),
+        "closed": Q.translate("Tickets", "Closed"),
+    }
+    return labels.get(status, status)
+
+
+def unit_label(kind: str) -> str:
+    labels = {
+        "origin_office": Q.translate("Tickets", "Origin office"),
+        "destination_office": Q.translate("Tickets", "Destination office"),
+        "monitoring_centre": Q.translate("Tickets", "Monitoring centre"),
+    }
+    return labels.get(kind, kind)
+
+
+def level_label(level: int) -> str:
+    labels = {
+        1: Q.translate("Tickets", "Level 1: section chief"),
+        2: Q.translate("Tickets", "Level 2: division chief"),
+        3: Q.translate("Tickets", "Level 3: head of unit"),
+    }
+    return labels.get(level, str(level))
+
+
+def action_label(action: str) -> str:
+    labels = {
+        "notify_destination_officer": Q.translate("Tickets", "Destination officer notified"),
+        "gate_interception": Q.translate("Tickets", "Gate asked to intercept"),
+        "police_notified": Q.translate("Tickets", "Police notified"),
+        "contact_haulier": Q.translate("Tickets", "Haulier contacted"),
+        "container_opened": Q.translate("Tickets", "Container opened"),
+        "xray": Q.translate("Tickets", "X-ray"),
+        "driver_statement": Q.translate("Tickets", "Driver statement"),
+        "charge_reminder": Q.translate("Tickets", "Charge reminder"),
+        "other": Q.translate("Tickets", "Other"),
+    }
+    return labels.get(action, action)
+
+
+def event_label(kind: str) -> str:
+    labels = {
+        "raised": Q.translate("Tickets", "Raised"),
+        "escalated": Q.translate("Tickets", "Escalated"),
+        "auto_closed": Q.translate("Tickets", "Closed automatically"),
+        "reopened": Q.translate("Tickets", "Reopened"),
+        "linked": Q.translate("Tickets", "Linked to order"),
+        "withdrawn": Q.translate("Tickets", "Withdrawn"),
+        "acknowledged": Q.translate("Tickets", "Acknowledged"),
+        "alarm_acknowledged": Q.translate("Tickets", "Escalation acknowledged"),
+        "assigned": Q.translate("Tickets", "Assigned"),
+        "dispatched": Q.translate("Tickets", "Dispatched"),
+        "action": Q.translate("Tickets", "Action"),
+        "findings": Q.translate("Tickets", "Findings"),
+        "evidence": Q.translate("Tickets", "Evidence"),
+        "checklist": Q.translate("Tickets", "Checklist"),
+        "attachment": Q.translate("Tickets", "Attachment"),
+        "shelved": Q.translate("Tickets", "Shelved"),
+        "unshelved": Q.translate("Tickets", "Unshelved"),
+        "intercept_requested": Q.translate("Tickets", "Intercept requested"),
+        "intercept_cancelled": Q.translate("Tickets", "Intercept cancelled"),
+        "submitted": Q.translate("Tickets", "Submitted for sign-off"),
+        "signed_off": Q.translate("Tickets", "Signed off"),
+        "returned": Q.translate("Tickets", "Returned for rework"),
+    }
+    return labels.get(kind, kind)
+
+
+def event_detail(kind: str, data: dict[str, Any]) -> str:
+    """A short human description of an event's data."""
+    if kind == "action":
+        note = data.get("note") or ""
+        return action_label(str(data.get("action", ""))) + (f": {note}" if note else "")
+    if kind == "evidence":
+        flags = [
+            Q.translate("Tickets", "system images") if data.get("system_images") else "",
+            Q.translate("Tickets", "operator CCTV") if data.get("operator_cctv") else "",
+            Q.translate("Tickets", "whereabouts traced") if data.get("whereabouts_traced") else "",
+        ]
+        return ", ".join(f for f in flags if f) or "—"
+    if kind == "shelved":
+        return f"{data.get('reason', '')} → {fmt_time(data.get('until'))}"
+    if kind == "checklist":
+        mark = "☑" if data.get("done") else "☐"
+        return f"{mark} {data.get('step', '')}"
+    if kind == "submitted":
+        return level_label(int(data.get("required_level", 0)))
+    for key in ("detail", "text", "assignee", "reason", "ref", "to_site", "order_no", "severity"):
+        if data.get(key):
+            return str(data[key])
+    return ""

@@ -1,0 +1,153 @@
+"""Quarantine browser: rejected messages with time, topic, device and reason; filter, counts, CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QCoreApplication as Q
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.views.tickets.style import DARK_STYLESHEET
+from desktop.workflow.quarantine import QuarantineRow, counts_by_reason, write_csv
+from desktop.workflow.rows import fmt_time
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class QuarantineModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[QuarantineRow] = []
+        self.headers = [
+            Q.translate("Tickets", "Received"),
+            Q.translate("Tickets", "Topic"),
+            Q.translate("Tickets", "Device"),
+            Q.translate("Tickets", "Reason"),
+        ]
+
+    def extend(self, rows: Sequence[QuarantineRow]) -> None:
+        if rows:
+            first = len(self.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self.rows.extend(rows)
+            self.endInsertRows()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (fmt_time(r.received_at), r.topic, r.device, r.reason)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return r.payload[:2000]
+        return None
+
+
+class _TextFilter(QSortFilterProxyModel):
+    text = ""
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        assert isinstance(model, QuarantineModel)
+        return model.rows[source_row].matches(self.text)
+
+
+class QuarantineBrowser(QWidget):
+    """Browse rejected messages.
+
+    Args:
+        source: returns the records not yet shown (e.g. a reader of ``pipeline.quarantine`` under
+            the ingest lock, later the store's quarantine table); called by :meth:`reload`.
+    """
+
+    def __init__(self, source: Callable[[], Sequence[QuarantineRow]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setStyleSheet(DARK_STYLESHEET)
+        self._source = source
+        self.model = QuarantineModel(self)
+        self.proxy = _TextFilter(self)
+        self.proxy.setSourceModel(self.model)
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(Q.translate("Tickets", "Filter by topic, device, reason or payload"))
+        self.filter.textChanged.connect(self._filter)
+        self.export = QPushButton(Q.translate("Tickets", "Export CSV…"))
+        bar.addWidget(self.filter, 1)
+        bar.addWidget(self.export)
+        layout.addLayout(bar)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        layout.addWidget(self.table, 1)
+        self.counts = QLabel()
+        self.counts.setWordWrap(True)
+        layout.addWidget(self.counts)
+        self.export.clicked.connect(self._export_dialog)
+        self.reload()
+
+    def reload(self) -> None:
+        self.model.extend(self._source())
+        self._show_counts()
+
+    def _filter(self, text: str) -> None:
+        self.proxy.beginFilterChange()
+        self.proxy.text = text.strip()
+        self.proxy.endFilterChange()
+        self._show_counts()
+
+    def visible_rows(self) -> list[QuarantineRow]:
+        return [
+            self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()]
+            for r in range(self.proxy.rowCount())
+        ]
+
+    def _show_counts(self) -> None:
+        rows = self.visible_rows()
+        parts = [f"{n} × {key}" for key, n in counts_by_reason(rows)[:8]]
+        title = Q.translate("Tickets", "{n} rejected; by reason:").format(n=len(rows))
+        self.counts.setText(title + "  " + " · ".join(parts))
+
+    def export_csv(self, path: Path) -> int:
+        """Write the rows shown (filter applied) to ``path``; returns how many."""
+        with path.open("w", encoding="utf-8", newline="") as out:
+            return write_csv(self.visible_rows(), out)
+
+    def _export_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _ = QFileDialog.getSaveFileName(
+            self, Q.translate("Tickets", "Export CSV…"), "quarantine.csv", "CSV (*.csv)"
+        )
+        if name:
+            try:
+                n = self.export_csv(Path(name))
+            except OSError as exc:
+                self.counts.setText(Q.translate("Tickets", "Export failed: {error}").format(error=exc))
+                return
+            self.counts.setText(Q.translate("Tickets", "{n} rows written to {path}").format(n=n, path=name))

@@ -1,0 +1,238 @@
+"""The ticket queue: an incrementally updated table model and its filter/sort proxy.
+
+:class:`TicketQueueModel` never resets after construction: new tickets are appended with
+``beginInsertRows`` (one batch per drain), changed ones emit ``dataChanged`` for their row.
+:class:`TicketFilterProxy` filters by region, code, status (active / shelved / closed / all),
+handling unit, site, "assigned to me" and text, and sorts by severity then age.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any, Final
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QCoreApplication as Q
+from PySide6.QtGui import QBrush, QFont
+
+from desktop.models.catalogue import Severity
+from desktop.views.tickets.labels import status_label, unit_label
+from desktop.views.tickets.style import DIM_TEXT, SEVERITY_COLOUR, SHELVED_TEXT, severity_icon, severity_label
+from desktop.workflow.feed import FeedItem
+from desktop.workflow.rows import TicketRow, fmt_time
+
+ROW_ROLE: Final = Qt.ItemDataRole.UserRole + 1  # the TicketRow
+SORT_ROLE: Final = Qt.ItemDataRole.UserRole + 2
+Index = QModelIndex | QPersistentModelIndex
+
+COL_SEVERITY, COL_CODE, COL_STATUS, COL_ORDER, COL_UNIT, COL_RAISED, COL_COUNT, COL_ASSIGNEE = range(8)
+
+
+def _headers() -> list[str]:
+    return [
+        Q.translate("Tickets", "Severity"),
+        Q.translate("Tickets", "Anomaly"),
+        Q.translate("Tickets", "Status"),
+        Q.translate("Tickets", "Order / subject"),
+        Q.translate("Tickets", "Handling unit"),
+        Q.translate("Tickets", "Raised"),
+        Q.translate("Tickets", "Count"),
+        Q.translate("Tickets", "Assignee"),
+    ]
+
+
+class TicketQueueModel(QAbstractTableModel):
+    """Rows of :class:`TicketRow`, one per ticket ever seen, in arrival order."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[TicketRow] = []
+        self._index: dict[str, int] = {}
+        self._headers = _headers()
+        self.now = time.time()  # for "shelved" display; refreshed by the panel's timer
+
+    # -- incremental updates ---------------------------------------------------------------
+
+    def apply(self, items: Iterable[FeedItem]) -> list[FeedItem]:
+        """Apply drained changes; returns the items that are new tickets."""
+        new: list[FeedItem] = []
+        last_col = len(self._headers) - 1
+        for item in items:
+            row = self._index.get(item.row.id)
+            if row is None:
+                new.append(item)
+                continue
+            self._rows[row] = item.row
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last_col))
+        if new:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            for offset, item in enumerate(new):
+                self._rows.append(item.row)
+                self._index[item.row.id] = first + offset
+            self.endInsertRows()
+        return new
+
+    def row_of(self, ticket_id: str) -> int | None:
+        return self._index.get(ticket_id)
+
+    def ticket(self, row: int) -> TicketRow:
+        return self._rows[row]
+
+    def find(self, ticket_id: str) -> TicketRow | None:
+        row = self._index.get(ticket_id)
+        return None if row is None else self._rows[row]
+
+    def rows(self) -> list[TicketRow]:
+        return list(self._rows)
+
+    # -- Qt model interface -----------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(r, col)
+        if role == ROW_ROLE:
+            return r
+        if role == SORT_ROLE:
+            return self._sort_key(r, col)
+        if role == Qt.ItemDataRole.DecorationRole and col == COL_SEVERITY:
+            return severity_icon(r.severity)
+        if role == Qt.ItemDataRole.FontRole and r.state.needs_ack and r.is_active:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if r.is_shelved(self.now) or not r.is_active:
+                return QBrush(SHELVED_TEXT)
+            if col == COL_SEVERITY:
+                return QBrush(SEVERITY_COLOUR[r.severity])
+            if col in (COL_RAISED, COL_COUNT):
+                return QBrush(DIM_TEXT)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{r.id}\n{r.name_zh} {r.name_en}\n{r.detail}"
+        return None
+
+    @staticmethod
+    def _display(r: TicketRow, col: int) -> str:
+        if col == COL_SEVERITY:
+            return severity_label(Severity(r.severity))
+        if col == COL_CODE:
+            return f"{r.code} {r.name_zh}"
+        if col == COL_STATUS:
+            return status_label(str(r.status))
+        if col == COL_ORDER:
+            return r.order_no or r.subject
+        if col == COL_UNIT:
+            site = f" {r.handling_site}" if r.handling_site else ""
+            return unit_label(r.handling_kind) + site
+        if col == COL_RAISED:
+            return fmt_time(r.raised_at)[5:]
+        if col == COL_COUNT:
+            return str(r.occurrences)
+        if col == COL_ASSIGNEE:
+            return r.assignee or ""
+        return ""
+
+    @staticmethod
+    def _sort_key(r: TicketRow, col: int) -> Any:
+        if col == COL_SEVERITY:
+            return (-r.severity_rank, r.raised_at, r.id)
+        if col == COL_RAISED:
+            return (r.raised_at, r.id)
+        if col == COL_COUNT:
+            return (r.occurrences, r.id)
+        return (TicketQueueModel._display(r, col), r.id)
+
+
+STATUS_ACTIVE, STATUS_SHELVED, STATUS_CLOSED, STATUS_ALL = "active", "shelved", "closed", "all"
+
+
+class TicketFilterProxy(QSortFilterProxyModel):
+    """Filters and default order (severity, then oldest first) of the queue."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.region = ""
+        self.code = ""
+        self.status = STATUS_ACTIVE  # active, shelved, closed, all, or a TicketStatus value
+        self.unit = ""
+        self.site = ""
+        self.mine: str | None = None  # username for "assigned to me"
+        self.text = ""
+        self.now = time.time()
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def set_filters(self, **values: Any) -> None:
+        """Change any of region, code, status, unit, site, mine, text."""
+        self.beginFilterChange()
+        for key, value in values.items():
+            if not hasattr(self, key) or key.startswith("_"):
+                self.endFilterChange()
+                raise AttributeError(key)
+            setattr(self, key, value)
+        self.endFilterChange()
+
+    def row_accepted(self, r: TicketRow) -> bool:
+        if r.withdrawn:
+            return self.status == STATUS_ALL
+        status = self.status
+        if status == STATUS_ACTIVE:
+            if not r.is_active or r.is_shelved(self.now):
+                return False
+        elif status == STATUS_SHELVED:
+            if not r.is_active or not r.is_shelved(self.now):
+                return False
+        elif status == STATUS_CLOSED:
+            if not r.is_closed:
+                return False
+        elif status != STATUS_ALL and str(r.status) != status:
+            return False
+        if self.region and r.region != self.region:
+            return False
+        if self.code and r.code != self.code:
+            return False
+        if self.unit and r.handling_kind != self.unit:
+            return False
+        if self.site and r.handling_site != self.site:
+            return False
+        if self.mine is not None and r.assignee != self.mine:
+            return False
+        return not self.text or self.text.casefold() in r.search_text()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        assert isinstance(model, TicketQueueModel)
+        return self.row_accepted(model.ticket(source_row))
+
+    def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        return bool(a < b)
+
+    def counts(self) -> Counter[str]:
+        """Accepted rows per severity (for the header badges)."""
+        model = self.sourceModel()
+        assert isinstance(model, TicketQueueModel)
+        return Counter(str(r.severity) for r in model.rows() if self.row_accepted(r))
+
+    def ticket_at(self, row: int) -> TicketRow:
+        return self.index(row, 0).data(ROW_ROLE)  # type: ignore[no-any-return]
