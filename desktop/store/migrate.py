@@ -21,7 +21,7 @@ def alembic_config(engine: Engine | None = None) -> Config:
     """A :class:`Config` pointing at the packaged scripts (and at ``engine``, if given)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("version_locations", str(MIGRATIONS / "versions"))
+    config.set_main_option("path_separator", "os")
     if engine is not None:
         config.attributes["engine"] = engine
     return config
