@@ -1,0 +1,314 @@
+/* The live map page: basemap, sites and gates, the channel to Python, commands, legend, tooltip. */
+(function () {
+  'use strict';
+  const JMC = (window.JMC = window.JMC || {});
+  const esc = (t) => JMC.symbols.escapeHtml(t);
+  let map, store, layer, replay, config, tip, legend, status;
+  let bridge = null;
+  let focusId = null;
+  let follow = false;
+  let pendingApplyMs = null;
+  let lastFollowed = null;
+
+  const pad = (n) => String(n).padStart(2, '0');
+  JMC.clockText = function (ts) {
+    const d = new Date(ts * 1000);
+    return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  };
+
+  JMC.start = function (fmap, geofences, gates, cfg) {
+    map = fmap;
+    config = cfg;
+    map.attributionControl.setPrefix(false);
+    map.attributionControl.addAttribution('Leaflet · 底圖 basemap © OpenStreetMap contributors');
+    L.control.scale({ metric: true, imperial: false, position: 'bottomright' }).addTo(map);
+    drawBasemap(cfg);
+    labelSites(geofences, gates, cfg);
+    store = new JMC.Store(cfg.trailSeconds);
+    layer = new JMC.VehicleLayer(store, cfg).addTo(map);
+    replay = new JMC.Replay(map, cfg);
+    legend = addLegend(cfg);
+    status = addStatus();
+    tip = L.DomUtil.create('div', 'jmc-tip', map.getContainer());
+    map.on('mousemove', onMove);
+    map.on('mouseout', () => hideTip());
+    map.on('click', (e) => JMC.clickAt(e.containerPoint.x, e.containerPoint.y));
+    map.on('zoomend', updateZoomClasses);
+    map.fitBounds(cfg.home, { padding: [30, 30], animate: false });
+    updateZoomClasses();
+    layer.onFrame = onFrame;
+    if (typeof qt !== 'undefined' && qt.webChannelTransport) {
+      new QWebChannel(qt.webChannelTransport, (channel) => {
+        bridge = channel.objects.bridge;
+        bridge.batch.connect(JMC.applyBatchText);
+        bridge.command.connect((text) => JMC.command(JSON.parse(text)));
+        layer.draw();
+        // two frames: the first paints what was drawn, the second runs after that paint
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => {
+            JMC.ready = true;
+            bridge.pageReady();
+          }),
+        );
+      });
+    }
+  };
+
+  function drawBasemap(cfg) {
+    map.createPane('jmcLand').style.zIndex = 150;
+    if (window.JMC_LAND) {
+      L.geoJSON(window.JMC_LAND, {
+        pane: 'jmcLand',
+        renderer: L.canvas({ pane: 'jmcLand', padding: 0.2 }),
+        interactive: false,
+        style: { color: '#3b444c', weight: 0.8, fillColor: '#22282d', fillOpacity: 1 },
+      }).addTo(map);
+    }
+    if (cfg.tiles) {
+      const t = cfg.tiles;
+      L.tileLayer(t.url, {
+        minZoom: 0,
+        minNativeZoom: t.minZoom,
+        maxNativeZoom: t.maxZoom,
+        maxZoom: 19,
+        bounds: t.bounds || undefined,
+        attribution: esc(t.attribution || ''),
+        className: 'jmc-tiles',
+      }).addTo(map);
+    }
+  }
+
+  function labelSites(geofences, gates, cfg) {
+    geofences.eachLayer((l) => {
+      const p = l.feature.properties;
+      const html = `${esc(p.name_zh)}<span class="jmc-en">${esc(p.name_en)}</span>`;
+      l.bindTooltip(html, { permanent: true, direction: 'center', className: 'jmc-site-label', interactive: false });
+    });
+    gates.eachLayer((l) => {
+      const p = l.feature.properties;
+      l.bindTooltip(esc(p.label), {
+        permanent: true,
+        direction: 'right',
+        offset: [6, 0],
+        className: 'jmc-gate-label',
+        interactive: false,
+      });
+    });
+    for (const r of cfg.regions) {
+      const center = L.latLngBounds(r.bounds).getCenter();
+      const html = `<span class="jmc-${r.side}">${esc(r.label)}</span>`;
+      const icon = L.divIcon({ className: 'jmc-region-label', html, iconSize: [0, 0] });
+      L.marker(center, { icon, interactive: false, keyboard: false }).addTo(map);
+    }
+  }
+
+  function updateZoomClasses() {
+    const z = map.getZoom();
+    const c = map.getContainer().classList;
+    c.toggle('jmc-z-regions', z < 11);
+    c.toggle('jmc-z-sites', z >= 11);
+    c.toggle('jmc-z-en', z >= 14);
+    c.toggle('jmc-z-gatemarks', z >= 13);
+    c.toggle('jmc-z-gates', z >= 15);
+  }
+
+  function addLegend(cfg) {
+    const control = L.control({ position: 'bottomleft' });
+    control.onAdd = () => {
+      const div = L.DomUtil.create('div', 'jmc-legend');
+      const rows = cfg.styles
+        .slice()
+        .reverse()
+        .map(
+          (s) =>
+            `<tr>${'<td>' + JMC.symbols.svgShape(s, false, 16) + '</td>'}` +
+            `<td>${esc(s.label_zh)}</td><td class="jmc-en-col">${esc(s.label_en)}</td>` +
+            `<td class="jmc-num" data-sev="${s.code}">0</td></tr>`,
+        )
+        .join('');
+      const passive = JMC.symbols.svgShape(cfg.styles[0], true, 16);
+      div.innerHTML =
+        `<table>${rows}<tr class="jmc-sep"><td>${passive}</td><td colspan="3">被動式封條：最後讀取位置` +
+        `<br><span class="jmc-en-col">passive seal: last read, not live</span></td></tr></table>`;
+      return div;
+    };
+    control.addTo(map);
+    return control.getContainer();
+  }
+
+  function addStatus() {
+    const control = L.control({ position: 'topright' });
+    control.onAdd = () => L.DomUtil.create('div', 'jmc-status');
+    control.addTo(map);
+    const div = control.getContainer();
+    div.textContent = '等待資料 waiting for data';
+    return div;
+  }
+
+  function updateCounts() {
+    const c = store.counts();
+    for (const cell of legend.querySelectorAll('.jmc-num')) {
+      cell.textContent = c.bySev[Number(cell.dataset.sev)].toLocaleString('en-US');
+    }
+    const unlocated = c.unlocated ? ` · 無位置 no fix ${c.unlocated.toLocaleString('en-US')}` : '';
+    status.textContent =
+      `車輛 vehicles ${c.total.toLocaleString('en-US')}${unlocated} · ` +
+      `資料時間 data time ${JMC.clockText(store.base + store.now)}`;
+  }
+
+  JMC.applyBatchText = function (text) {
+    const t0 = performance.now();
+    const moved = store.apply(JSON.parse(text));
+    if (focusId !== null) {
+      const slot = store.idSlot.get(focusId);
+      layer.focusSlot = slot === undefined ? -1 : slot;
+      if (follow && slot !== undefined && moved.includes(slot)) centreOn(slot, false);
+    }
+    updateCounts();
+    pendingApplyMs = (pendingApplyMs || 0) + (performance.now() - t0);
+    layer.requestDraw();
+  };
+
+  function onFrame(drawMs) {
+    if (pendingApplyMs !== null && bridge) {
+      bridge.reportStats(pendingApplyMs, drawMs);
+      pendingApplyMs = null;
+    }
+  }
+
+  function centreOn(slot, zoomIn) {
+    if (!store.located[slot]) return false;
+    const latlng = [store.lat[slot] / 1e6, store.lon[slot] / 1e6];
+    if (lastFollowed && lastFollowed[0] === latlng[0] && lastFollowed[1] === latlng[1] && !zoomIn) return true;
+    lastFollowed = latlng;
+    map.setView(latlng, zoomIn ? Math.max(map.getZoom(), 14) : map.getZoom(), { animate: false });
+    return true;
+  }
+
+  JMC.command = function (cmd) {
+    switch (cmd.op) {
+      case 'focus': {
+        focusId = cmd.id;
+        follow = !!cmd.follow;
+        lastFollowed = null;
+        const slot = store.idSlot.get(cmd.id);
+        layer.focusSlot = slot === undefined ? -1 : slot;
+        if (slot !== undefined) centreOn(slot, true);
+        break;
+      }
+      case 'clearFocus':
+        focusId = null;
+        follow = false;
+        layer.focusSlot = -1;
+        break;
+      case 'track':
+        replay.show(cmd.points, cmd.events);
+        break;
+      case 'cursor':
+        replay.setCursor(cmd.ts);
+        break;
+      case 'clearTrack':
+        replay.clear();
+        break;
+      case 'fit':
+        map.fitBounds(cmd.bounds, { padding: [30, 30], animate: false });
+        break;
+      default:
+        console.warn('JMC: unknown command', cmd.op);
+    }
+    layer.requestDraw();
+  };
+
+  JMC.setDimmed = function (dim) {
+    if (!layer) return;
+    layer.dimmed = dim;
+    layer.requestDraw();
+  };
+
+  function tipHtml(slot) {
+    const m = store.meta[slot];
+    const style = config.styles[m[2]];
+    const passive = m[3] === 1;
+    const site = (code) => (code ? esc(config.sites[code] || code) : '—');
+    const fix = store.fix[slot] === JMC.geo.NO_FIX ? '—' : JMC.clockText(store.base + store.fix[slot]);
+    const speed = store.speed[slot] === JMC.geo.NO_FIX ? '' : ` · ${(store.speed[slot] / 10).toFixed(0)} km/h`;
+    const row = (zh, en, v) => `<tr><th>${zh}<span class="jmc-en-col"> ${en}</span></th><td>${v}</td></tr>`;
+    return (
+      `<div class="jmc-tip-head">${JMC.symbols.svgShape(style, passive, 18)}<b>${esc(m[4] || '無車號')}</b>` +
+      `<span class="jmc-tip-sev" style="color:${m[2] ? style.colour : '#aab2b9'}">${esc(style.label_zh)} ${esc(style.label_en)}</span></div>` +
+      '<table>' +
+      row('運送單', 'order', esc(m[5] || '—')) +
+      row('貨櫃', 'containers', esc(m[6] || '—')) +
+      row('封條', 'seals', `${esc(m[7] || '—')} <span class="jmc-dim">${passive ? '被動式 passive' : '主動式 active'}</span>`) +
+      row('起訖', 'route', `${site(m[9])} → ${site(m[10])}`) +
+      row('狀態', 'phase', esc(config.phases[m[8]] || m[8])) +
+      row('未結異常', 'open tickets', String(m[11])) +
+      row(passive ? '最後讀取' : '最後定位', passive ? 'last read' : 'last fix', fix + speed) +
+      '</table>' +
+      (passive ? '<div class="jmc-tip-note">位置為出發讀取點，非即時位置 — last read, not a live position</div>' : '')
+    );
+  }
+
+  function hideTip() {
+    tip.style.display = 'none';
+    map.getContainer().style.cursor = '';
+  }
+
+  function onMove(e) {
+    const hit = layer.pick(e.containerPoint.x, e.containerPoint.y);
+    map.getContainer().style.cursor = hit ? 'pointer' : '';
+    if (!hit || hit.slot === undefined) {
+      tip.style.display = 'none';
+      return;
+    }
+    tip.innerHTML = tipHtml(hit.slot);
+    tip.style.display = 'block';
+    const size = map.getSize();
+    const x = Math.min(e.containerPoint.x + 16, size.x - tip.offsetWidth - 8);
+    const y = Math.min(e.containerPoint.y + 16, size.y - tip.offsetHeight - 8);
+    tip.style.left = `${Math.max(4, x)}px`;
+    tip.style.top = `${Math.max(4, y)}px`;
+  }
+
+  // A click at a container point: a vehicle tells Python, a cluster zooms in.
+  JMC.clickAt = function (x, y) {
+    const hit = layer.pick(x, y);
+    if (!hit) return null;
+    if (hit.slot !== undefined) {
+      const id = store.meta[hit.slot][1];
+      if (bridge) bridge.tripClicked(id);
+      return id;
+    }
+    map.setView(map.containerPointToLatLng([hit.cluster.x, hit.cluster.y]), map.getZoom() + 2);
+    return 'cluster';
+  };
+
+  // -- read-only views for tests and diagnostics ---------------------------------------------
+  JMC.inspect = (tripId) => store.inspect(tripId);
+  JMC.screenPoint = function (tripId) {
+    const slot = store.idSlot.get(tripId);
+    if (slot === undefined || !store.located[slot]) return null;
+    const p = map.latLngToContainerPoint([store.lat[slot] / 1e6, store.lon[slot] / 1e6]);
+    return [p.x, p.y];
+  };
+  JMC.tooltipText = function (tripId) {
+    const slot = store.idSlot.get(tripId);
+    if (slot === undefined) return null;
+    tip.innerHTML = tipHtml(slot);
+    return tip.textContent;
+  };
+  JMC.debugState = () => ({
+    frames: layer.frames,
+    zoom: map.getZoom(),
+    center: [map.getCenter().lat, map.getCenter().lng],
+    counts: store.counts(),
+    focus: focusId,
+    focusSlot: layer.focusSlot,
+    follow,
+    drawn: layer.hits.n,
+    clusters: layer.clusters.length,
+    dimmed: layer.dimmed,
+    replay: replay.state(),
+    lastDrawMs: layer.lastDrawMs,
+  });
+})();
