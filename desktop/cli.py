@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from desktop import app_cli
 from desktop import demo as demo_cli
 from desktop.auth import cli as auth_cli
 from desktop.models.catalogue import CATALOGUE
@@ -35,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     sim_cli.add_parser(sub)
     auth_cli.add_parser(sub)
     store_cli.add_parser(sub)
+    app_cli.add_parser(sub)
     return parser
 
 
@@ -88,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_replay(args)
         if args.command == "simulate":
             return sim_cli.run(args)
+        if args.command == "gui":
+            return app_cli.run(args)
         if args.command in ("user", "secret"):
             return auth_cli.run(args)
         if args.command in ("audit", "db"):

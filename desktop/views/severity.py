@@ -1,0 +1,91 @@
+"""Severity and phase presentation: colour + shape + label, always all three (ISA-101).
+
+Colour is reserved for abnormal states; normal things are grey. The shapes differ so that a
+colour-blind operator, or a monochrome print-out, still tells the severities apart.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from PySide6.QtCore import QCoreApplication, QLocale
+
+SEVERITIES: Final = ("critical", "high", "medium", "low")
+SEVERITY_COLOURS: Final = {
+    "critical": "#ff3b30",  # red
+    "high": "#ff9500",  # orange
+    "medium": "#ffd60a",  # yellow
+    "low": "#4fc3f7",  # cyan
+}
+SEVERITY_SHAPES: Final = {"critical": "◆", "high": "▲", "medium": "■", "low": "●"}
+NORMAL_COLOUR: Final = "#c8c8c8"
+MUTED_COLOUR: Final = "#8e9196"
+
+
+def severity_label(severity: str) -> str:
+    """The translated name of a severity."""
+    labels = {
+        "critical": QCoreApplication.translate("Severity", "Critical"),
+        "high": QCoreApplication.translate("Severity", "High"),
+        "medium": QCoreApplication.translate("Severity", "Medium"),
+        "low": QCoreApplication.translate("Severity", "Low"),
+    }
+    return labels.get(severity, severity)
+
+
+def severity_text(severity: str) -> str:
+    """Shape and label, e.g. ``◆ 危急``."""
+    return f"{SEVERITY_SHAPES.get(severity, '?')} {severity_label(severity)}"
+
+
+def severity_html(severity: str | None, suffix: str = "") -> str:
+    """Rich text: the shape and label in the severity's colour (grey ``—`` when none)."""
+    if severity is None:
+        return f'<span style="color:{MUTED_COLOUR}">—</span>'
+    colour = SEVERITY_COLOURS.get(severity, NORMAL_COLOUR)
+    return f'<span style="color:{colour}; font-weight:bold">{severity_text(severity)}{suffix}</span>'
+
+
+def phase_label(phase: str) -> str:
+    """The translated name of a trip phase."""
+    labels = {
+        "planned": QCoreApplication.translate("Phase", "Planned"),
+        "sealed": QCoreApplication.translate("Phase", "Sealed"),
+        "departed": QCoreApplication.translate("Phase", "In transit"),
+        "arrived": QCoreApplication.translate("Phase", "Arrived"),
+        "completed": QCoreApplication.translate("Phase", "Completed"),
+        "cancelled": QCoreApplication.translate("Phase", "Cancelled"),
+    }
+    return labels.get(phase, phase)
+
+
+def status_label(status: str) -> str:
+    """The translated name of a ticket status."""
+    labels = {
+        "open": QCoreApplication.translate("TicketStatus", "Open"),
+        "acknowledged": QCoreApplication.translate("TicketStatus", "Acknowledged"),
+        "dispatched": QCoreApplication.translate("TicketStatus", "Dispatched"),
+        "awaiting_signoff": QCoreApplication.translate("TicketStatus", "Awaiting sign-off"),
+        "closed": QCoreApplication.translate("TicketStatus", "Closed"),
+    }
+    return labels.get(status, status)
+
+
+def event_label(kind: str) -> str:
+    """The translated name of a replay event kind (desktop.live.track.EVENT_KINDS)."""
+    labels = {
+        "sealed": QCoreApplication.translate("TrackEvent", "Sealed"),
+        "unsealed": QCoreApplication.translate("TrackEvent", "Unsealed"),
+        "tamper": QCoreApplication.translate("TrackEvent", "Tamper alarm"),
+        "nfc_departure": QCoreApplication.translate("TrackEvent", "Departure read"),
+        "nfc_arrival": QCoreApplication.translate("TrackEvent", "Arrival read"),
+        "nfc_read_only": QCoreApplication.translate("TrackEvent", "Seal read"),
+        "gate_in": QCoreApplication.translate("TrackEvent", "Gate in"),
+        "gate_out": QCoreApplication.translate("TrackEvent", "Gate out"),
+    }
+    return labels.get(kind, kind)
+
+
+def chinese_ui() -> bool:
+    """Whether the UI language is Chinese (site and anomaly names then come in Chinese)."""
+    return QLocale().language() == QLocale.Language.Chinese

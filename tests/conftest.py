@@ -1,0 +1,75 @@
+"""Shared test setup: Qt runs offscreen (set before any Qt import), WebEngine without sandbox,
+and the map's ``app://`` scheme is registered before the QApplication exists."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")  # tests run as root
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu --no-sandbox")
+
+from typing import Any
+
+import pytest
+
+
+def _register_app_scheme() -> None:
+    try:
+        from desktop.map.scheme import register_app_scheme
+    except ImportError:
+        return
+    register_app_scheme()
+
+
+@pytest.fixture(scope="session")
+def qapp_args() -> list[str]:
+    return ["jmc-console-tests"]
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp_args: list[str], pytestconfig: Any) -> Any:
+    """pytest-qt's QApplication, created after the app:// scheme is registered."""
+    pytest.importorskip("PySide6")
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.views.qt_workarounds import pin_singletons
+
+    pin_singletons()  # PySide6 6.12.0 on Python 3.11 over-releases None/True/False
+    app = QApplication.instance()
+    if app is None:
+        _register_app_scheme()
+        with contextlib.suppress(ImportError):  # QtWebEngine must be imported before the QApplication
+            import PySide6.QtWebEngineWidgets  # noqa: F401
+        app = QApplication(qapp_args)
+    from desktop.views.theme import apply_theme
+
+    apply_theme(app)  # GUI tests see the real look (font, stylesheet)
+    yield app
+
+
+@pytest.fixture(scope="session")
+def languages(qapp: Any) -> Any:
+    """The GUI language switcher over freshly built translations (zh-TW to start with)."""
+    from desktop.i18n.build import ensure_built
+    from desktop.i18n.runtime import LanguageSwitcher
+
+    switcher = LanguageSwitcher(ensure_built(), qapp)
+    return switcher
+
+
+@pytest.fixture
+def zh_tw(languages: Any) -> Any:
+    """Each GUI test starts in Traditional Chinese (the default UI language)."""
+    assert languages.switch("zh_TW")
+    yield languages
+    languages.switch("zh_TW")
+
+
+@pytest.fixture
+def gui_settings(tmp_path: Any) -> Any:
+    """QSettings in an INI file of the test's own, so tests never share or keep layouts."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "jmc-console.ini"), QSettings.Format.IniFormat)
