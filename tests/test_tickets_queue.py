@@ -160,6 +160,7 @@ def test_screenshot_of_the_queue_in_zh_tw(qtbot, zh) -> None:  # type: ignore[no
     qtbot.keyClick(panel.view, Qt.Key.Key_N)
     for col in range(panel.model.columnCount()):
         panel.view.resizeColumnToContents(col)
+    qtbot.wait(50)  # let the layouts settle before grabbing
     ARTIFACTS.mkdir(exist_ok=True)
     assert panel.grab().save(str(ARTIFACTS / "tickets_queue_zh_TW.png"))
     assert panel.model.headerData(0, Qt.Orientation.Horizontal) == "嚴重度"

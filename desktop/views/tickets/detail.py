@@ -208,11 +208,15 @@ class TicketDetail(QScrollArea):
 
     def _show_timeline(self, row: TicketRow) -> None:
         self.timeline.clear()
+        procedure = self.procedures.get(row.code)
         for e in reversed(row.events):
             actor = Q.translate("Tickets", "system") if e.actor == "system" else e.actor
-            item = QTreeWidgetItem(
-                [fmt_time(e.at), actor, event_label(e.kind), event_detail(e.kind, dict(e.data))]
-            )
+            detail = event_detail(e.kind, dict(e.data))
+            if e.kind == "checklist" and procedure is not None:
+                step = procedure.step(str(e.data.get("step", "")))
+                if step is not None:
+                    detail = ("☑ " if e.data.get("done") else "☐ ") + step.zh
+            item = QTreeWidgetItem([fmt_time(e.at), actor, event_label(e.kind), detail])
             self.timeline.addTopLevelItem(item)
         for col in range(3):
             self.timeline.resizeColumnToContents(col)

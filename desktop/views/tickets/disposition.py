@@ -241,15 +241,15 @@ class DispositionBox(QWidget):
     def _save(self) -> None:
         if self.row is None:
             return
-        if self.evidence() != self.row.evidence and not self._run(
-            self.actions.record_evidence, self.evidence()
-        ):
+        text = self.findings.toPlainText()  # read first: a refresh after the evidence may reset it
+        previous = self.row.findings
+        evidence = self.evidence()
+        if evidence != self.row.evidence and not self._run(self.actions.record_evidence, evidence):
+            self.findings.setPlainText(text)
             return
-        text = self.findings.toPlainText()
-        if (self.row is None or text.strip() != self.row.findings) and self._run(
-            self.actions.record_findings, text
-        ):
-            self.findings.document().setModified(False)
+        if text.strip() != previous and not self._run(self.actions.record_findings, text):
+            self.findings.setPlainText(text)  # keep what was typed after a refusal
+            self.findings.document().setModified(True)
 
     def _attach(self) -> None:
         if self._run(self.actions.attach, self.attach_ref.text()):

@@ -98,6 +98,10 @@ def event_detail(kind: str, data: dict[str, Any]) -> str:
     if kind == "checklist":
         mark = "☑" if data.get("done") else "☐"
         return f"{mark} {data.get('step', '')}"
+    if kind == "intercept_requested":
+        what = ", ".join([*data.get("containers", []), data.get("plate") or ""]).strip(", ")
+        note = data.get("note") or ""
+        return " · ".join(x for x in (what, note) if x)
     if kind == "submitted":
         return level_label(int(data.get("required_level", 0)))
     for key in ("detail", "text", "assignee", "reason", "ref", "to_site", "order_no", "severity"):
