@@ -17,6 +17,7 @@ from desktop.store.audit import verify
 from desktop.store.chain import GENESIS
 from desktop.store.engine import ENV_URL, resolve_url
 from desktop.store.users_schema import UserAccount, UserRole
+from tests.helpers import SITES
 from tests.pgdb import temp_database
 from tests.store_helpers import chain_rows, new_ticket, work_ticket
 
@@ -145,6 +146,19 @@ def test_concurrent_writers_keep_one_unbroken_chain(store: Store) -> None:
     assert errors == []
     assert [seq for seq, _, _ in chain_rows(Path(str(store.engine.url.database)))] == list(range(1, 81))
     assert verify(store.engine).ok
+
+
+def test_sites_and_gates_are_saved_with_their_geofences(store: Store) -> None:
+    store.save_sites(SITES)
+    store.save_sites(SITES)  # again: replaced, not duplicated
+    with store.read() as conn:
+        sites = {
+            r[0]: json.loads(r[1]) for r in conn.exec_driver_sql("SELECT code, geofence_geojson FROM sites")
+        }
+        gates = conn.exec_driver_sql("SELECT gate_id, site_code FROM gates").all()
+    assert set(sites) == set(SITES.sites)
+    assert all(g["type"] == "Polygon" and g["coordinates"] for g in sites.values())
+    assert {tuple(g) for g in gates} == {(g.gate_id, g.site_code) for g in SITES.gates.values()}
 
 
 def test_handovers_are_saved_listed_and_acknowledged_once(store: Store) -> None:

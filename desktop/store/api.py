@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import shapely.geometry
 from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.models.sites import SiteIndex
 from desktop.models.ticket import Ticket
 from desktop.models.validation import QuarantineRecord
 from desktop.store import migrate
@@ -28,8 +30,9 @@ from desktop.store.engine import make_engine, reader, resolve_url
 from desktop.store.outbox import write_outbox
 from desktop.store.schema_ops import HandoverRow, QuarantineRow
 from desktop.store.schema_tickets import ChainState
-from desktop.store.schema_trips import TrackPoint
+from desktop.store.schema_trips import GateRow, SiteRow, TrackPoint
 from desktop.store.tickets_io import Outbox, write_ticket
+from desktop.store.upsert import upsert
 
 T = TypeVar("T")
 TrackRow = tuple[float, float, float, float | None]
@@ -214,7 +217,38 @@ class Store:
             session.expunge_all()
         return list(rows)
 
-    # -- telemetry and quarantine ---------------------------------------------------------------
+    # -- sites, telemetry and quarantine ---------------------------------------------------------
+
+    def save_sites(self, sites: SiteIndex) -> None:
+        """Store (replace) the sites with their geofences and the gates."""
+        site_rows = [
+            {
+                "code": s.code,
+                "name_zh": s.name_zh,
+                "name_en": s.name_en,
+                "region": s.region,
+                "kind": s.kind,
+                "geofence_geojson": canonical_json(shapely.geometry.mapping(s.polygon)),
+            }
+            for s in sites.sites.values()
+        ]
+        gate_rows = [
+            {
+                "gate_id": g.gate_id,
+                "site_code": g.site_code,
+                "name_zh": g.name_zh,
+                "name_en": g.name_en,
+                "lon": g.lon,
+                "lat": g.lat,
+            }
+            for g in sites.gates.values()
+        ]
+
+        def work(conn: Connection) -> None:
+            upsert(conn, SiteRow, site_rows, ["code"])
+            upsert(conn, GateRow, gate_rows, ["gate_id"])
+
+        self.write(work)
 
     def trip_track(self, trip_id: str) -> list[TrackRow]:
         """The trip's stored track: ``(ts, lat, lon, speed_kmh)`` by device time."""

@@ -129,31 +129,27 @@ def _verify_origin(conn: Connection, origin: str) -> tuple[int, Problem | None]:
     streams = [_stream(conn, spec, origin) for spec in specs.values()]
     previous, expected = GENESIS, 1
     sha256 = hashlib.sha256
+    origin_seq_index = {name: spec.names.index("origin_seq") for name, spec in specs.items()}
     for seq, table, row, stored in heapq.merge(*streams, key=lambda item: item[0]):
         spec = specs[table]
-        row_id = row[spec.id_index]
-
-        def bad(reason: str, row_id: int = row_id, seq: int = seq, table: str = table) -> Problem:
-            return Problem(origin, table, row_id, seq, reason)
-
+        reason = ""
         if seq != expected:
             if seq < expected:
-                return expected - 1, bad(f"chain_seq {seq} appears twice (a row was inserted or copied)")
-            return expected - 1, bad(f"chain_seq {expected} is missing (a row was deleted)")
-        if row[spec.names.index("origin_seq")] != seq:
-            return expected - 1, bad("origin_seq differs from chain_seq")
-        computed = sha256(previous.encode("ascii") + _canonical(spec, row)).hexdigest()
-        if computed != stored:
-            return expected - 1, bad("hash mismatch: the row or one before it was edited or moved")
-        if table == "signoffs":
-            seen = row[seen_index]
-            if seen not in found_at:
-                return expected - 1, bad("the chain head the signer saw is not in the chain before it")
+                reason = f"chain_seq {seq} appears twice (a row was inserted or copied)"
+            else:
+                reason = f"chain_seq {expected} is missing (a row was deleted)"
+        elif row[origin_seq_index[table]] != seq:
+            reason = "origin_seq differs from chain_seq"
+        elif sha256(previous.encode("ascii") + _canonical(spec, row)).hexdigest() != stored:
+            reason = "hash mismatch: the row or one before it was edited or moved"
+        elif table == "signoffs" and row[seen_index] not in found_at:
+            reason = "the chain head the signer saw is not in the chain before it"
+        elif seq in heads and heads[seq][0] != stored:
+            reason = f"differs from chain head #{heads[seq][1]} recorded at this chain_seq"
+        if reason:
+            return expected - 1, Problem(origin, table, row[spec.id_index], seq, reason)
         if stored in wanted:
             found_at.setdefault(stored, seq)
-        head = heads.get(seq)
-        if head is not None and head[0] != stored:
-            return expected - 1, bad(f"differs from chain head #{head[1]} recorded at this chain_seq")
         previous, expected = stored, expected + 1
     last = expected - 1
     beyond = [seq for seq in heads if seq > last]
