@@ -90,3 +90,10 @@ def unreachable(url: str) -> Iterator[None]:
         with admin.connect() as conn:
             conn.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
         admin.dispose()
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on (right now)."""
+    from desktop.ingest.localbroker import free_port as broker_free_port
+
+    return broker_free_port()
