@@ -57,7 +57,11 @@ def shoot(
     window.resize(1600, 960)
     window.poller.poll_now()
     ranked = sorted(
-        (v for v in window.feed.views() if v.phase == "departed" and v.worst_severity and v.lat is not None),
+        (
+            v
+            for v in window.feed.views()
+            if v.phase == "in_transit" and v.worst_severity and v.lat is not None
+        ),
         key=lambda v: ("critical", "high", "medium", "low").index(v.worst_severity or "low"),
     )
     assert ranked, "the simulated traffic has trips in transit with open tickets"

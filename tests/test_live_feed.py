@@ -36,7 +36,7 @@ def test_a_moving_trip_reports_its_last_fix_speed_phase_and_a_trail() -> None:
     h.depart_active()
     first = feed.poll()
     (view,) = first.changed
-    assert view.phase == "departed" and view.kind == "active"
+    assert view.phase == "in_transit" and view.kind == "active"
     assert (view.lat, view.lon) == route(10)[0]
     assert view.speed_kmh == 30.0 and view.containers == (CONTAINER,) and view.seals == ("VS-1",)
     assert view.origin == "EX-YARD-A" and view.destination == "EX-TERM-B"
@@ -80,7 +80,7 @@ def test_passive_trip_is_located_by_its_departure_read_only_when_the_read_has_co
     h.passive_order("ORD-P")
     h.read(1, "departure", order_no="ORD-P")
     (view,) = feed.poll().changed
-    assert view.kind == "passive" and view.phase == "departed"
+    assert view.kind == "passive" and view.phase == "in_transit"
     assert (view.lat, view.lon, view.fix_ts) == (None, None, None)  # never estimated
     payload = {
         "v": 1, "seal_id": "PS-1", "seq": h.next_seq("app:APP-1"), "device_id": "APP-1", "ts": iso(2),

@@ -180,6 +180,10 @@
         <translation>Replay: select a trip</translation>
     </message>
     <message>
+        <source>Select a trip, ongoing or completed, to replay its track, seal events and tickets.</source>
+        <translation>Select a trip, ongoing or completed, to replay its track, seal events and tickets.</translation>
+    </message>
+    <message>
         <source>❚❚ Pause</source>
         <translation>❚❚ Pause</translation>
     </message>

@@ -180,6 +180,10 @@
         <translation>重播：請選取行程</translation>
     </message>
     <message>
+        <source>Select a trip, ongoing or completed, to replay its track, seal events and tickets.</source>
+        <translation>選取行程（運送中或已完成）即可重播其軌跡、封條事件與異常案件。</translation>
+    </message>
+    <message>
         <source>❚❚ Pause</source>
         <translation>❚❚ 暫停</translation>
     </message>

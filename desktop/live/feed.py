@@ -31,6 +31,8 @@ from desktop.models.validation import NFC_READ, SEAL_EVENT, SEAL_STATUS, TELEMET
 #: the ingest service's lock (a ``threading.Lock`` or anything used as ``with lock:``)
 Lock = AbstractContextManager[Any]
 _LOCATED_KINDS: Final = frozenset({SEAL_EVENT, SEAL_STATUS, NFC_READ})
+#: the pipeline's phase names as TripView spells them (departed = in transit, §5)
+_PHASES: Final = {"departed": "in_transit"}
 
 
 @dataclass(slots=True)
@@ -218,7 +220,7 @@ class LiveFeed:
             order_no=trip.order_no,
             region=trip.region,
             kind=kind,
-            phase=trip.phase,
+            phase=_PHASES.get(trip.phase, trip.phase),
             plate=plate,
             driver=order.driver_id if isinstance(order.driver_id, str) else None,
             containers=tuple(c.container_no for c in order.containers),

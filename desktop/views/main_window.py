@@ -58,8 +58,8 @@ class MainWindow(QMainWindow):
         track_source: where the replay gets tracks.
         map_factory: builds the map widget (default: the real map, else the placeholder).
         ticket_panel_factory: builds the ticket queue (default: a placeholder list). If the
-            widget has ``tripSelected(str)`` it is connected; if it has ``apply(FeedDelta)`` it
-            gets every delta.
+            widget has a ``tripSelected(str)`` or ``jumpToTrip(str)`` signal it selects the trip;
+            if it has ``apply(FeedDelta)`` it gets every delta.
         clock: the console clock (epoch seconds) for the time left and the status clock.
     """
 
@@ -103,8 +103,9 @@ class MainWindow(QMainWindow):
         self.replay_dock = self._dock("replayDock", self.replay, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.resizeDocks([self.ticket_dock, self.detail_dock], [380, 420], Qt.Orientation.Horizontal)
         self.resizeDocks([self.replay_dock], [300], Qt.Orientation.Vertical)
-        if hasattr(self.tickets, "tripSelected"):
-            self.tickets.tripSelected.connect(self.select_trip)
+        for name in ("tripSelected", "jumpToTrip"):  # the placeholder's, the TicketPanel's
+            if hasattr(self.tickets, name):
+                getattr(self.tickets, name).connect(self.select_trip)
         self.search = SearchBox(feed.find, self)
         self.search.tripChosen.connect(self.select_trip)
         self.search.notFound.connect(self._not_found)

@@ -121,6 +121,11 @@ class ReplayPanel(QWidget):
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(controls)
         layout.addWidget(self.plots, 1)
+        self.hint = QLabel(self)
+        self.hint.setObjectName("placeholder")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint, 1)
         self.retranslate()
         self._enable(False)
 
@@ -154,6 +159,8 @@ class ReplayPanel(QWidget):
     def _enable(self, on: bool) -> None:
         for widget in (self.play, self.slider, self.speed, self.stop):
             widget.setEnabled(on)
+        self.plots.setVisible(on)
+        self.hint.setVisible(not on)
 
     def _plot(self) -> None:
         track = self.track
@@ -252,6 +259,9 @@ class ReplayPanel(QWidget):
             self.title.setText(self.tr("No track for {trip}").format(trip=self.trip_id))
         else:
             self.title.setText(self.tr("Replay: select a trip"))
+        self.hint.setText(
+            self.tr("Select a trip, ongoing or completed, to replay its track, seal events and tickets.")
+        )
         self.play.setText(self.tr("❚❚ Pause") if self.play.isChecked() else self.tr("▶ Play"))
         self.stop.setText(self.tr("End replay"))
         self.speed.setToolTip(self.tr("Replay speed"))

@@ -10,14 +10,13 @@ from typing import Final
 
 from PySide6.QtCore import QCoreApplication, QLocale
 
+from desktop.map.symbols import SEVERITY_STYLES
+
 SEVERITIES: Final = ("critical", "high", "medium", "low")
-SEVERITY_COLOURS: Final = {
-    "critical": "#ff3b30",  # red
-    "high": "#ff9500",  # orange
-    "medium": "#ffd60a",  # yellow
-    "low": "#4fc3f7",  # cyan
-}
-SEVERITY_SHAPES: Final = {"critical": "◆", "high": "▲", "medium": "■", "low": "●"}
+_GLYPHS: Final = {"triangle": "▲", "diamond": "◆", "square": "■", "ring-circle": "◎", "circle": "●"}
+# one table for the map and the panels (desktop/map/symbols.py), so the symbols always agree
+SEVERITY_COLOURS: Final = {s.key: s.colour for s in SEVERITY_STYLES if s.key in SEVERITIES}
+SEVERITY_SHAPES: Final = {s.key: _GLYPHS.get(s.shape, "●") for s in SEVERITY_STYLES if s.key in SEVERITIES}
 NORMAL_COLOUR: Final = "#c8c8c8"
 MUTED_COLOUR: Final = "#8e9196"
 
@@ -51,6 +50,7 @@ def phase_label(phase: str) -> str:
     labels = {
         "planned": QCoreApplication.translate("Phase", "Planned"),
         "sealed": QCoreApplication.translate("Phase", "Sealed"),
+        "in_transit": QCoreApplication.translate("Phase", "In transit"),
         "departed": QCoreApplication.translate("Phase", "In transit"),
         "arrived": QCoreApplication.translate("Phase", "Arrived"),
         "completed": QCoreApplication.translate("Phase", "Completed"),

@@ -76,6 +76,8 @@ class TripDetailPanel(QWidget):
         layout.addWidget(self.empty)
         layout.addLayout(self.form)
         layout.addWidget(self.ticket_list, 1)
+        layout.addStretch(0)  # takes the space while no trip is shown
+        self._layout = layout
         self.retranslate()
 
     # -- content ----------------------------------------------------------------------------------
@@ -102,6 +104,7 @@ class TripDetailPanel(QWidget):
         has = view is not None
         self.empty.setVisible(not has)
         self.ticket_list.setVisible(has)
+        self._layout.setStretch(self._layout.count() - 1, 0 if has else 1)
         for key in self.names:
             self.names[key].setVisible(has)
             self.values[key].setVisible(has)
@@ -126,7 +129,7 @@ class TripDetailPanel(QWidget):
             speed = (
                 "" if view.speed_kmh is None else self.tr(", {speed:.0f} km/h").format(speed=view.speed_kmh)
             )
-            v["position"].setText(f"{view.lat:.5f}, {view.lon:.5f}  ({at}{speed})")
+            v["position"].setText(f"{view.lat:.5f}, {view.lon:.5f}\n{at}{speed}")
         open_tickets = [t for t in self.tickets if t.is_open]
         if open_tickets:
             worst = view.worst_severity or open_tickets[0].severity
