@@ -101,7 +101,9 @@ def test_fifty_kills_between_upstream_commit_and_sent_mark(tmp_path: Path) -> No
                 ).scalars()
                 ordered = sorted(seqs)
                 assert ordered == list(range(1, len(ordered) + 1))
-                pushed = up.execute(text("SELECT last_seq FROM mirror_origins WHERE origin = :o"), {"o": CONSOLE})
+                pushed = up.execute(
+                    text("SELECT last_seq FROM mirror_origins WHERE origin = :o"), {"o": CONSOLE}
+                )
                 assert pushed.scalar_one() == len(ordered)
             assert verify(engine).ok
         finally:

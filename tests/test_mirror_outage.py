@@ -39,7 +39,7 @@ def test_five_thousand_dispositions_written_during_an_outage_arrive_exactly_once
             assert wait_for(lambda: worker.status().last_error is not None, 30)
             status = worker.status()
             assert not status.connected
-            assert "unreachable" in (status.last_error or "") or "not" in (status.last_error or "")
+            assert "unreachable" in (status.last_error or ""), status.last_error
             assert wait_for(lambda: worker.status().backlog >= DISPOSITIONS, 30)
         assert wait_for(lambda: worker.status().backlog == 0 and worker.status().connected, 60)
     finally:
@@ -68,7 +68,7 @@ def test_an_unreachable_port_is_reported_and_nothing_is_marked_sent(tmp_path: Pa
     write_dispositions(store, 10, tickets=2, per_commit=5)
     url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/nowhere"
     worker = MirrorWorker(store, url, pull=False)
-    with pytest.raises(Exception, match="refused|connect"):
+    with pytest.raises(Exception, match=r"refused|connect"):
         worker.sync_once()
     worker.start()
     try:
