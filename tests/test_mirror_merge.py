@@ -83,8 +83,12 @@ def test_concurrent_different_findings_are_a_conflict_until_resolved() -> None:
     assert conflict.topic == "findings"
     assert {o.event_id for o in conflict.options} == {fa.event_id, fb.event_id}
     assert conflict.conflict_id == conflict_id(TID, "findings", [fb.event_id, fa.event_id])
-    # a supervisor on console a, after pulling b, keeps a's findings
+    # an officer on a, having pulled b, writes new findings: the conflict stays for a supervisor
     a.pull(b)
+    a.record("findings", 15.0, text="one pallet short")
+    still = merge_ticket([*a.events, *b.events])
+    assert [c.conflict_id for c in still.conflicts] == [conflict.conflict_id]
+    assert still.findings == "one pallet short"
     a.record(
         RESOLVED,
         20.0,
@@ -97,6 +101,19 @@ def test_concurrent_different_findings_are_a_conflict_until_resolved() -> None:
     resolved = merge_ticket([*a.events, *b.events])
     assert resolved.conflicts == ()
     assert resolved.findings == "cargo intact"
+
+
+def test_two_supervisors_choosing_differently_apart_is_a_new_conflict() -> None:
+    a, b = Console("kh-01"), Console("tp-02")
+    fa = a.record("findings", 10.0, text="cargo intact")
+    fb = b.record("findings", 11.0, text="cargo missing")
+    a.pull(b)
+    b.pull(a)
+    cid = merge_ticket([*a.events, *b.events]).conflicts[0].conflict_id
+    ra = a.record(RESOLVED, 20.0, "chief.lin", topic="findings", chosen_event_id=fa.event_id, conflict_id=cid)
+    rb = b.record(RESOLVED, 21.0, "chief.wu", topic="findings", chosen_event_id=fb.event_id, conflict_id=cid)
+    (conflict,) = merge_ticket([*a.events, *b.events]).conflicts
+    assert {o.event_id for o in conflict.options} == {ra.event_id, rb.event_id}
 
 
 def test_sign_off_against_return_is_a_conflict_and_the_choice_decides_the_state() -> None:

@@ -15,10 +15,12 @@ Rules (docs/mirror.md has the reasoning):
   transitively over the ticket's events. An event *saw* another when its vector covers it.
 * **History order**: Lamport depth over "saw", then ``(at, origin, origin_seq, event_id)``: a
   decision always comes after what its console saw, whatever the clocks say.
-* **Topics** (findings, evidence, assignee, dispatch, decision = sign-off vs return) are
-  multi-value registers: the topic's *frontier* is its events no later event of the topic saw.
-  A frontier with more than one distinct value is a :class:`Conflict`: both decisions are kept;
-  a supervisor's ``conflict_resolved`` event (which saw them all) becomes the new frontier.
+* **Topics** (findings, evidence, assignee, dispatch, decision = sign-off vs return): two
+  writes of a topic made apart (neither saw the other) with different values are a
+  :class:`Conflict`; both are kept. It stays until a supervisor's ``conflict_resolved`` event
+  that saw both (a later plain write does not clear it); the resolution then sets the topic to
+  the chosen event's value. Writes joined through such pairs form one conflict whose options
+  are the group's latest writes.
 * **State** replays the history with the domain's lifecycle; a step not allowed from the
   merged state (a return after a concurrent sign-off) is skipped and shows only as the
   conflict; a resolution re-applies the chosen event's effect.
@@ -225,9 +227,20 @@ def _echoes(events: list[MergeEvent]) -> dict[str, str]:
     return echoes
 
 
+def _root(group: list[int], i: int) -> int:
+    """Union-find: the representative of ``i``'s group."""
+    while group[i] != i:
+        group[i] = group[group[i]]
+        i = group[i]
+    return i
+
+
 def _conflicts(
     ticket_id: str, history: list[MergeEvent], causality: _Causality, by_id: Mapping[str, MergeEvent]
 ) -> list[Conflict]:
+    """Per topic: writes made apart (neither saw the other) with different values, and not both
+    seen by a later resolution, are joined into conflicts; the options are the latest writes of
+    each joined group. A later plain write does not clear a conflict: a resolution must."""
     topics: dict[str, list[MergeEvent]] = {}
     for e in history:
         topic = e.topic
@@ -235,10 +248,29 @@ def _conflicts(
             topics.setdefault(topic, []).append(e)
     found: list[Conflict] = []
     for topic, writes in sorted(topics.items()):
-        frontier = [w for w in writes if not any(causality.saw(o, w) for o in writes)]
-        if len({repr(topic_value(w, by_id)) for w in frontier}) > 1:
-            ids = [w.event_id for w in frontier]
-            found.append(Conflict(conflict_id(ticket_id, topic, ids), ticket_id, topic, tuple(frontier)))
+        values = [repr(topic_value(w, by_id)) for w in writes]
+        resolutions = [w for w in writes if w.kind == RESOLVED]
+        group = list(range(len(writes)))
+        for i, a in enumerate(writes):
+            for j in range(i + 1, len(writes)):
+                b = writes[j]
+                if values[i] == values[j] or causality.saw(a, b) or causality.saw(b, a):
+                    continue
+                if any(causality.saw(r, a) and causality.saw(r, b) for r in resolutions):
+                    continue
+                group[_root(group, j)] = _root(group, i)
+        members: dict[int, list[int]] = {}
+        for i in range(len(writes)):
+            members.setdefault(_root(group, i), []).append(i)
+        for indices in members.values():
+            if len(indices) < 2:
+                continue
+            latest = [
+                writes[i] for i in indices if not any(causality.saw(writes[k], writes[i]) for k in indices)
+            ]
+            if len({repr(topic_value(w, by_id)) for w in latest}) > 1:
+                ids = [w.event_id for w in latest]
+                found.append(Conflict(conflict_id(ticket_id, topic, ids), ticket_id, topic, tuple(latest)))
     return found
 
 
