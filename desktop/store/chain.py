@@ -23,6 +23,7 @@ from typing import Any, Final
 from sqlalchemy import Connection, insert, select, update
 
 from desktop.store.schema_tickets import ChainHead, ChainState
+from desktop.store.upsert import insert_ignore
 
 GENESIS: Final = "0" * 64
 _NAMESPACE: Final = uuid.UUID("5b0f5a4e-6c1d-4b0e-9a53-2a4d0f1c7e11")  # JMC Console event ids
@@ -64,8 +65,10 @@ class ChainWriter:
         if conn.dialect.name != "sqlite":
             query = query.with_for_update()
         found = conn.execute(query).first()
-        if found is None:
-            conn.execute(insert(ChainState).values(origin=origin, last_seq=0, last_hash=GENESIS))
+        if found is None:  # the origin's first row (two PostgreSQL writers may race here)
+            insert_ignore(
+                conn, ChainState, [{"origin": origin, "last_seq": 0, "last_hash": GENESIS}], ["origin"]
+            )
             found = conn.execute(query).one()
         self._start = int(found[0])
         self.last_seq = self._start

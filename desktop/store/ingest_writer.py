@@ -110,6 +110,7 @@ class IngestRecorder:
         self._batch = _Batch()
         self._retry: _Snapshot | None = None
         self._by_device: dict[str, set[str]] = {}  # obu/seal id -> order numbers
+        self._indexed: set[str] = set()  # orders seen (their earlier fixes were taken)
         self._tracks: dict[str, tuple[float, int]] = {}  # trip -> (last kept ts, points)
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -163,9 +164,10 @@ class IngestRecorder:
         if kind == "order":
             trip = trips.get(ident)
             if trip is not None:
+                new = ident not in self._indexed
                 self._index(trip)
                 batch.trips.add(ident)
-                for _, env in trip.log:  # messages that arrived before their order
+                for _, env in trip.log if new else ():  # messages that arrived before their order
                     if env.kind == TELEMETRY:
                         msg: Any = env.msg
                         batch.fixes.append((ident, env.ts, msg.lat, msg.lon, _speed(msg.speed_kmh)))
@@ -198,6 +200,9 @@ class IngestRecorder:
                     batch.trips.add(order_no)
 
     def _index(self, trip: Trip) -> None:
+        if len(self._indexed) > 200_000:
+            self._indexed.clear()
+        self._indexed.add(trip.order_no)
         devices = [trip.obu_id] if trip.obu_id else []
         for device in [*devices, *trip.seal_ids]:
             self._by_device.setdefault(device, set()).add(trip.order_no)

@@ -73,7 +73,7 @@ def write_ticket(conn: Connection, chain: ChainWriter, ticket: Ticket, outbox: O
     stored = 0 if stored_row is None else int(stored_row[0])
     state = ticket_state(ticket)
     if stored_row is not None and len(ticket.events) < stored:
-        log.info(
+        log.debug(
             "ticket %s: a copy with %d events, %d stored: merging counters only",
             ticket.id,
             len(ticket.events),
