@@ -16,6 +16,7 @@ from desktop.models.sites import SitesFileError, load_roster, load_sites
 from desktop.replay import ScenarioError, run_replay_file
 from desktop.sim import cli as sim_cli
 from desktop.store import cli as store_cli
+from desktop.store import mirror_cli
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -36,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     sim_cli.add_parser(sub)
     auth_cli.add_parser(sub)
     store_cli.add_parser(sub)
+    mirror_cli.add_parser(sub)
     app_cli.add_parser(sub)
     return parser
 
@@ -96,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
             return auth_cli.run(args)
         if args.command in ("audit", "db"):
             return store_cli.run(args)
+        if args.command == "mirror":
+            return mirror_cli.run(args)
         if args.samples:
             return cmd_samples()
         return demo_cli.run_demo(args)

@@ -263,3 +263,20 @@ def test_the_same_api_on_postgresql() -> None:
             assert store.open_handovers() == []
         finally:
             store.engine.dispose()
+
+
+def test_after_commit_hooks_run_after_each_commit_and_a_failing_one_is_contained(store: Store) -> None:
+    calls: list[int] = []
+
+    def broken() -> None:
+        raise RuntimeError("hook bug")
+
+    store.on_commit.extend([broken, lambda: calls.append(1)])
+    store.persist_ticket(new_ticket())
+    assert calls == [1]
+    with pytest.raises(ZeroDivisionError), store.session():
+        raise ZeroDivisionError  # rolled back: no hook
+    assert calls == [1]
+    with store.session():
+        pass
+    assert calls == [1, 1]

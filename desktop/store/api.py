@@ -11,6 +11,7 @@ with ``synchronous=FULL`` before the call returns. Call it off the GUI thread.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -34,6 +35,7 @@ from desktop.store.schema_trips import GateRow, SiteRow, TrackPoint
 from desktop.store.tickets_io import Outbox, write_ticket
 from desktop.store.upsert import upsert
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 TrackRow = tuple[float, float, float, float | None]
 
@@ -56,6 +58,9 @@ class Store:
         self.read_engine = reader(engine)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.head_every_s = HEAD_EVERY_S
+        #: called (on the committing thread) after every write transaction commits, e.g. the
+        #: mirror worker's ``wake``; a hook that raises is logged, never propagated
+        self.on_commit: list[Callable[[], None]] = []
 
     @classmethod
     def open(cls, url: str | None = None, *, console_id: str) -> Store:
@@ -85,13 +90,23 @@ class Store:
     def write(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in one write transaction and commit it durably; return its result."""
         with self.engine.begin() as conn:
-            return work(conn)
+            result = work(conn)
+        self._committed()
+        return result
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """An ORM session in a write transaction: committed on success, rolled back on error."""
         with self._sessions.begin() as session:
             yield session
+        self._committed()
+
+    def _committed(self) -> None:
+        for hook in list(self.on_commit):
+            try:
+                hook()
+            except Exception:
+                log.exception("after-commit hook %r failed", hook)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from desktop.store import schema_mirror  # noqa: F401  (registers the mirror's local tables)
 from desktop.store.base import Base
 from desktop.store.schema_ops import HandoverRow, OutboxRow, QuarantineRow
 from desktop.store.schema_tickets import (
