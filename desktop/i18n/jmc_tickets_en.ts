@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
@@ -67,9 +67,12 @@
         <source>No ticket selected</source>
         <translation>No ticket selected</translation>
     </message>
-    <message>
-        <source>{n} occurrences</source>
-        <translation>{n} occurrences</translation>
+    <message numerus="yes">
+        <source>%n occurrence(s)</source>
+        <translation>
+            <numerusform>%n occurrence</numerusform>
+            <numerusform>%n occurrences</numerusform>
+        </translation>
     </message>
     <message>
         <source>Shelved until {time}: {reason}</source>
@@ -447,6 +450,90 @@
     <message>
         <source>Low</source>
         <translation>Low</translation>
+    </message>
+    <message>
+        <source>Shift handover</source>
+        <translation>Shift handover</translation>
+    </message>
+    <message>
+        <source>Notes for the incoming officer</source>
+        <translation>Notes for the incoming officer</translation>
+    </message>
+    <message>
+        <source>Compose handover</source>
+        <translation>Compose handover</translation>
+    </message>
+    <message>
+        <source>Print to PDF…</source>
+        <translation>Print to PDF…</translation>
+    </message>
+    <message>
+        <source>Acknowledge as incoming officer</source>
+        <translation>Acknowledge as incoming officer</translation>
+    </message>
+    <message>
+        <source>Handover acknowledged.</source>
+        <translation>Handover acknowledged.</translation>
+    </message>
+    <message>
+        <source>JMC Console — sign in</source>
+        <translation>JMC Console — sign in</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>Enter your user name and password.</source>
+        <translation>Enter your user name and password.</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>Wait {s} s</source>
+        <translation>Wait {s} s</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Topic</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Filter by topic, device, reason or payload</source>
+        <translation>Filter by topic, device, reason or payload</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Export CSV…</translation>
+    </message>
+    <message>
+        <source>{n} rejected; by reason:</source>
+        <translation>{n} rejected; by reason:</translation>
+    </message>
+    <message>
+        <source>Export failed: {error}</source>
+        <translation>Export failed: {error}</translation>
+    </message>
+    <message>
+        <source>{n} rows written to {path}</source>
+        <translation>{n} rows written to {path}</translation>
     </message>
 </context>
 </TS>

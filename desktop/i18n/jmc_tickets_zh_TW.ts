@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_TW" sourcelanguage="en">
 <context>
@@ -67,9 +67,11 @@
         <source>No ticket selected</source>
         <translation>未選取案件</translation>
     </message>
-    <message>
-        <source>{n} occurrences</source>
-        <translation>發生 {n} 次</translation>
+    <message numerus="yes">
+        <source>%n occurrence(s)</source>
+        <translation>
+            <numerusform>發生 %n 次</numerusform>
+        </translation>
     </message>
     <message>
         <source>Shelved until {time}: {reason}</source>
@@ -447,6 +449,90 @@
     <message>
         <source>Low</source>
         <translation>低</translation>
+    </message>
+    <message>
+        <source>Shift handover</source>
+        <translation>勤務交接</translation>
+    </message>
+    <message>
+        <source>Notes for the incoming officer</source>
+        <translation>給接班人員的備註</translation>
+    </message>
+    <message>
+        <source>Compose handover</source>
+        <translation>產生交接單</translation>
+    </message>
+    <message>
+        <source>Print to PDF…</source>
+        <translation>列印為 PDF…</translation>
+    </message>
+    <message>
+        <source>Acknowledge as incoming officer</source>
+        <translation>接班人員確認接收</translation>
+    </message>
+    <message>
+        <source>Handover acknowledged.</source>
+        <translation>交接已確認。</translation>
+    </message>
+    <message>
+        <source>JMC Console — sign in</source>
+        <translation>聯合管理中心監控台 — 登入</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>使用者帳號</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密碼</translation>
+    </message>
+    <message>
+        <source>Enter your user name and password.</source>
+        <translation>請輸入使用者帳號及密碼。</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登入</translation>
+    </message>
+    <message>
+        <source>Wait {s} s</source>
+        <translation>請稍候 {s} 秒</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>接收時間</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主題</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>設備</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Filter by topic, device, reason or payload</source>
+        <translation>依主題、設備、原因或內容篩選</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>匯出 CSV…</translation>
+    </message>
+    <message>
+        <source>{n} rejected; by reason:</source>
+        <translation>共 {n} 筆拒收；依原因：</translation>
+    </message>
+    <message>
+        <source>Export failed: {error}</source>
+        <translation>匯出失敗：{error}</translation>
+    </message>
+    <message>
+        <source>{n} rows written to {path}</source>
+        <translation>已將 {n} 筆寫入 {path}</translation>
     </message>
 </context>
 </TS>

@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication as Q
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
+from desktop.views.tickets.i18n import anomaly_name
 from desktop.workflow.rows import TicketRow
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ class AlarmAnnunciator(QObject):
         was = self.sounding
         self._pending.add(row.id)
         title = Q.translate("Tickets", "Critical alarm")
-        message = f"{row.code} {row.name_zh} — {row.order_no or row.subject}"
+        message = f"{row.code} {anomaly_name(row.name_zh, row.name_en)[0]} — {row.order_no or row.subject}"
         self.notices.append(f"{title}: {message}")
         if self._tray is not None and QSystemTrayIcon.isSystemTrayAvailable():
             self._tray.showMessage(title, message, QSystemTrayIcon.MessageIcon.Critical, 10000)

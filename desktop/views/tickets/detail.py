@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication as Q
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.models.catalogue import Severity
 from desktop.views.tickets.disposition import DispositionBox
+from desktop.views.tickets.i18n import anomaly_name, bilingual, in_ui_language
 from desktop.views.tickets.labels import event_detail, event_label, level_label, status_label, unit_label
 from desktop.views.tickets.style import SEVERITY_COLOUR, severity_icon, severity_label
 from desktop.workflow.actions import TicketActions
@@ -34,11 +35,13 @@ class TicketDetail(QScrollArea):
     jumpToTrip = Signal(str)  # noqa: N815 - order number
     acted = Signal(str)  # ticket id
 
+    TRIP_FIELDS = ("order", "route", "containers", "seals", "plate", "deadline", "unit")
+
     def __init__(
         self, actions: TicketActions, procedures: dict[str, Procedure], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.actions = actions
+        self.ticket_actions = actions
         self.procedures = procedures
         self.row: TicketRow | None = None
         self.setWidgetResizable(True)
@@ -63,30 +66,24 @@ class TicketDetail(QScrollArea):
         self.message.hide()
         layout.addWidget(self.message)
 
-        trip = QGroupBox(Q.translate("Tickets", "Trip"))
-        self.trip_form = QFormLayout(trip)
+        self.trip_box = QGroupBox()
+        self.trip_form = QFormLayout(self.trip_box)
+        self.trip_captions: dict[str, QLabel] = {}
         self.trip_labels: dict[str, QLabel] = {}
-        for key, label in (
-            ("order", Q.translate("Tickets", "Transport order")),
-            ("route", Q.translate("Tickets", "Origin → destination")),
-            ("containers", Q.translate("Tickets", "Containers")),
-            ("seals", Q.translate("Tickets", "Seals")),
-            ("plate", Q.translate("Tickets", "Plate / driver")),
-            ("deadline", Q.translate("Tickets", "Deadline")),
-            ("unit", Q.translate("Tickets", "Handling unit")),
-        ):
+        for key in self.TRIP_FIELDS:
             value = QLabel()
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setWordWrap(True)
             self.trip_labels[key] = value
-            self.trip_form.addRow(label, value)
-        self.map_button = QPushButton(Q.translate("Tickets", "Show on map (M)"))
+            self.trip_captions[key] = QLabel()
+            self.trip_form.addRow(self.trip_captions[key], value)
+        self.map_button = QPushButton()
         self.map_button.clicked.connect(self._jump)
         self.trip_form.addRow(self.map_button)
-        layout.addWidget(trip)
+        layout.addWidget(self.trip_box)
 
-        procedure = QGroupBox(Q.translate("Tickets", "Procedure"))
-        box = QVBoxLayout(procedure)
+        self.procedure_box = QGroupBox()
+        box = QVBoxLayout(self.procedure_box)
         self.procedure_summary = QLabel()
         self.procedure_summary.setWordWrap(True)
         box.addWidget(self.procedure_summary)
@@ -96,17 +93,44 @@ class TicketDetail(QScrollArea):
         self.steps: dict[str, QCheckBox] = {}
         self._steps_of: tuple[str, str] | None = None  # (ticket id, code) the boxes were built for
         box.addWidget(self.checklist)
-        layout.addWidget(procedure)
+        layout.addWidget(self.procedure_box)
 
         self.disposition = DispositionBox(actions)
         self.disposition.acted.connect(self._acted)
         self.disposition.failed.connect(self.show_message)
         layout.addWidget(self.disposition)
 
-        timeline = QGroupBox(Q.translate("Tickets", "Timeline"))
-        box = QVBoxLayout(timeline)
+        self.timeline_box = QGroupBox()
+        box = QVBoxLayout(self.timeline_box)
         self.timeline = QTreeWidget()
         self.timeline.setRootIsDecorated(False)
+        self.timeline.setMinimumHeight(140)
+        box.addWidget(self.timeline)
+        layout.addWidget(self.timeline_box)
+        layout.addStretch(1)
+        self.setWidget(body)
+        self.retranslate()
+        self.disposition.show_row(None)
+
+    # -- language --------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        """Set every text in the current UI language and show the ticket again in it."""
+        captions = {
+            "order": Q.translate("Tickets", "Transport order"),
+            "route": Q.translate("Tickets", "Origin → destination"),
+            "containers": Q.translate("Tickets", "Containers"),
+            "seals": Q.translate("Tickets", "Seals"),
+            "plate": Q.translate("Tickets", "Plate / driver"),
+            "deadline": Q.translate("Tickets", "Deadline"),
+            "unit": Q.translate("Tickets", "Handling unit"),
+        }
+        for key, caption in captions.items():
+            self.trip_captions[key].setText(caption)
+        self.trip_box.setTitle(Q.translate("Tickets", "Trip"))
+        self.map_button.setText(Q.translate("Tickets", "Show on map (M)"))
+        self.procedure_box.setTitle(Q.translate("Tickets", "Procedure"))
+        self.timeline_box.setTitle(Q.translate("Tickets", "Timeline"))
         self.timeline.setHeaderLabels(
             [
                 Q.translate("Tickets", "Time"),
@@ -115,12 +139,12 @@ class TicketDetail(QScrollArea):
                 "",
             ]
         )
-        self.timeline.setMinimumHeight(140)
-        box.addWidget(self.timeline)
-        layout.addWidget(timeline)
-        layout.addStretch(1)
-        self.setWidget(body)
-        self.show_row(None)
+        self._fill()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # -- showing ---------------------------------------------------------------------------
 
@@ -129,6 +153,11 @@ class TicketDetail(QScrollArea):
             self.message.hide()
         self.row = row
         self.disposition.show_row(row)
+        self._fill()
+
+    def _fill(self) -> None:
+        """Show :attr:`row` (texts in the current UI language)."""
+        row = self.row
         if row is None:
             self.title.setText(Q.translate("Tickets", "No ticket selected"))
             self.icon.clear()
@@ -139,13 +168,14 @@ class TicketDetail(QScrollArea):
             return
         severity = Severity(row.severity)
         self.icon.setPixmap(severity_icon(severity, 24).pixmap(24, 24))
-        self.title.setText(f"{row.code} {row.name_zh}  <span style='color:#8d9296'>{row.name_en}</span>")
+        first, second = anomaly_name(row.name_zh, row.name_en)
+        self.title.setText(f"{row.code} {first}  <span style='color:#8d9296'>{second}</span>")
         colour = SEVERITY_COLOUR[severity].name()
         summary = [
             f"<span style='color:{colour}'>{severity_label(severity)}</span>",
             status_label(str(row.status)),
             level_label(row.required_level),
-            Q.translate("Tickets", "{n} occurrences").format(n=row.occurrences),
+            Q.translate("Tickets", "%n occurrence(s)", None, row.occurrences),
             f"{fmt_time(row.first_seen)} – {fmt_time(row.last_seen)}",
         ]
         if row.state.shelved_until is not None:
@@ -190,16 +220,18 @@ class TicketDetail(QScrollArea):
             self.procedure_summary.setText("—")
             self._clear_steps()
             return
-        self.procedure_summary.setText(f"{procedure.summary_zh}<br>{procedure.summary_en}")
+        self.procedure_summary.setText(bilingual(procedure.summary_zh, procedure.summary_en, "<br>"))
         if self._steps_of != (row.id, row.code):
             self._clear_steps()
-            for i, step in enumerate(procedure.steps, 1):
-                check = QCheckBox(f"{i}. {step.zh}\n{step.en}")
+            for step in procedure.steps:
+                check = QCheckBox()
                 check.toggled.connect(lambda done, step_id=step.id: self._ticked(step_id, done))
                 self.checklist_layout.addWidget(check)
                 self.steps[step.id] = check
             self._steps_of = (row.id, row.code)
-        editable = self.actions.may("DISPOSE_TICKET") and row.is_active
+        editable = self.ticket_actions.may("DISPOSE_TICKET") and row.is_active
+        for i, step in enumerate(procedure.steps, 1):
+            self.steps[step.id].setText(f"{i}. {bilingual(step.zh, step.en)}")
         for step_id, check in self.steps.items():
             check.blockSignals(True)
             check.setChecked(row.state.checklist.get(step_id, False))
@@ -215,7 +247,7 @@ class TicketDetail(QScrollArea):
             if e.kind == "checklist" and procedure is not None:
                 step = procedure.step(str(e.data.get("step", "")))
                 if step is not None:
-                    detail = ("☑ " if e.data.get("done") else "☐ ") + step.zh
+                    detail = ("☑ " if e.data.get("done") else "☐ ") + in_ui_language(step.zh, step.en)
             item = QTreeWidgetItem([fmt_time(e.at), actor, event_label(e.kind), detail])
             self.timeline.addTopLevelItem(item)
         for col in range(3):
@@ -234,7 +266,7 @@ class TicketDetail(QScrollArea):
         if self.row is None:
             return
         try:
-            self.actions.tick(self.row.id, step_id, done)
+            self.ticket_actions.tick(self.row.id, step_id, done)
         except WorkflowError as exc:
             self.show_message(str(exc))
             return

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication as Q
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
@@ -39,25 +39,23 @@ class DispositionBox(QWidget):
 
     def __init__(self, actions: TicketActions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.actions = actions
+        self.ticket_actions = actions
         self.row: TicketRow | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
-        alarm = QGroupBox(Q.translate("Tickets", "Alarm"))
-        grid = QGridLayout(alarm)
-        self.ack = QPushButton(Q.translate("Tickets", "Acknowledge (Space)"))
-        self.assign_me = QPushButton(Q.translate("Tickets", "Assign to me"))
-        self.dispatch = QPushButton(Q.translate("Tickets", "Dispatch to office"))
+        self.alarm_box = QGroupBox()
+        grid = QGridLayout(self.alarm_box)
+        self.ack = QPushButton()
+        self.assign_me = QPushButton()
+        self.dispatch = QPushButton()
         self.shelve_reason = QLineEdit()
-        self.shelve_reason.setPlaceholderText(Q.translate("Tickets", "Reason for shelving"))
         self.shelve_hours = QDoubleSpinBox()
         self.shelve_hours.setRange(0.25, actions.shelve_max_s / 3600)
         self.shelve_hours.setSingleStep(0.5)
         self.shelve_hours.setValue(min(2.0, actions.shelve_max_s / 3600))
-        self.shelve_hours.setSuffix(Q.translate("Tickets", " h"))
-        self.shelve = QPushButton(Q.translate("Tickets", "Shelve"))
-        self.unshelve = QPushButton(Q.translate("Tickets", "Unshelve"))
+        self.shelve = QPushButton()
+        self.unshelve = QPushButton()
         grid.addWidget(self.ack, 0, 0)
         grid.addWidget(self.assign_me, 0, 1)
         grid.addWidget(self.dispatch, 0, 2)
@@ -67,78 +65,112 @@ class DispositionBox(QWidget):
         shelving.addWidget(self.shelve)
         shelving.addWidget(self.unshelve)
         grid.addLayout(shelving, 1, 2)
-        layout.addWidget(alarm)
+        layout.addWidget(self.alarm_box)
 
-        notify = QGroupBox(Q.translate("Tickets", "Notify"))
-        grid = QGridLayout(notify)
+        self.notify_box = QGroupBox()
+        grid = QGridLayout(self.notify_box)
         self.note = QLineEdit()
-        self.note.setPlaceholderText(Q.translate("Tickets", "Note (who, how, reference)"))
         self.notify_buttons = {
-            Party.DESTINATION_OFFICER: QPushButton(Q.translate("Tickets", "Destination officer")),
-            Party.GATE: QPushButton(Q.translate("Tickets", "Gate: intercept")),
-            Party.POLICE: QPushButton(Q.translate("Tickets", "Police")),
-            Party.HAULIER: QPushButton(Q.translate("Tickets", "Haulier")),
+            party: QPushButton()
+            for party in (Party.DESTINATION_OFFICER, Party.GATE, Party.POLICE, Party.HAULIER)
         }
         grid.addWidget(self.note, 0, 0, 1, 4)
         for i, button in enumerate(self.notify_buttons.values()):
             grid.addWidget(button, 1, i)
-        layout.addWidget(notify)
+        layout.addWidget(self.notify_box)
 
-        evidence = QGroupBox(Q.translate("Tickets", "Evidence and findings"))
-        box = QVBoxLayout(evidence)
+        self.evidence_box = QGroupBox()
+        box = QVBoxLayout(self.evidence_box)
         flags = QHBoxLayout()
-        self.system_images = QCheckBox(Q.translate("Tickets", "System gate images"))
-        self.operator_cctv = QCheckBox(Q.translate("Tickets", "Operator CCTV captured"))
-        self.whereabouts = QCheckBox(Q.translate("Tickets", "Cargo whereabouts traced"))
+        self.system_images = QCheckBox()
+        self.operator_cctv = QCheckBox()
+        self.whereabouts = QCheckBox()
         for check in (self.system_images, self.operator_cctv, self.whereabouts):
             flags.addWidget(check)
         box.addLayout(flags)
         self.level = QLabel()
         box.addWidget(self.level)
         self.findings = QPlainTextEdit()
-        self.findings.setPlaceholderText(Q.translate("Tickets", "Findings (處理情形)"))
         self.findings.setMaximumHeight(70)
         box.addWidget(self.findings)
-        self.save = QPushButton(Q.translate("Tickets", "Save evidence and findings"))
+        self.save = QPushButton()
         box.addWidget(self.save)
         attach_row = QHBoxLayout()
         self.attach_ref = QLineEdit()
-        self.attach_ref.setPlaceholderText(
-            Q.translate("Tickets", "Attachment reference (file, URL, document no.)")
-        )
-        self.attach = QPushButton(Q.translate("Tickets", "Attach"))
+        self.attach = QPushButton()
         attach_row.addWidget(self.attach_ref, 1)
         attach_row.addWidget(self.attach)
         box.addLayout(attach_row)
         self.attachments = QListWidget()
         self.attachments.setMaximumHeight(48)
         box.addWidget(self.attachments)
-        layout.addWidget(evidence)
+        layout.addWidget(self.evidence_box)
 
         signoff = QHBoxLayout()
-        self.submit = QPushButton(Q.translate("Tickets", "Submit for sign-off"))
+        self.submit = QPushButton()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText(Q.translate("Tickets", "Your password to sign off"))
-        self.sign = QPushButton(Q.translate("Tickets", "Sign off"))
+        self.sign = QPushButton()
         signoff.addWidget(self.submit)
         signoff.addWidget(self.password, 1)
         signoff.addWidget(self.sign)
         layout.addLayout(signoff)
+        self.retranslate()
 
-        self.ack.clicked.connect(lambda: self._run(self.actions.acknowledge))
+        self.ack.clicked.connect(lambda: self._run(self.ticket_actions.acknowledge))
         self.assign_me.clicked.connect(self._assign_me)
-        self.dispatch.clicked.connect(lambda: self._run(self.actions.dispatch))
+        self.dispatch.clicked.connect(lambda: self._run(self.ticket_actions.dispatch))
         self.shelve.clicked.connect(self._shelve)
-        self.unshelve.clicked.connect(lambda: self._run(self.actions.unshelve))
+        self.unshelve.clicked.connect(lambda: self._run(self.ticket_actions.unshelve))
         for party, button in self.notify_buttons.items():
             button.clicked.connect(lambda _=False, p=party: self._notify(p))
         for check in (self.system_images, self.operator_cctv, self.whereabouts):
             check.toggled.connect(self._show_level)
         self.save.clicked.connect(self._save)
         self.attach.clicked.connect(self._attach)
-        self.submit.clicked.connect(lambda: self._run(self.actions.submit))
+        self.submit.clicked.connect(lambda: self._run(self.ticket_actions.submit))
         self.sign.clicked.connect(self._sign)
+
+    # -- language --------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        """Set every text in the current UI language (what was typed or ticked stays)."""
+        self.alarm_box.setTitle(Q.translate("Tickets", "Alarm"))
+        self.ack.setText(Q.translate("Tickets", "Acknowledge (Space)"))
+        self.assign_me.setText(Q.translate("Tickets", "Assign to me"))
+        self.dispatch.setText(Q.translate("Tickets", "Dispatch to office"))
+        self.shelve_reason.setPlaceholderText(Q.translate("Tickets", "Reason for shelving"))
+        self.shelve_hours.setSuffix(Q.translate("Tickets", " h"))
+        self.shelve.setText(Q.translate("Tickets", "Shelve"))
+        self.unshelve.setText(Q.translate("Tickets", "Unshelve"))
+        self.notify_box.setTitle(Q.translate("Tickets", "Notify"))
+        self.note.setPlaceholderText(Q.translate("Tickets", "Note (who, how, reference)"))
+        for party, text in (
+            (Party.DESTINATION_OFFICER, Q.translate("Tickets", "Destination officer")),
+            (Party.GATE, Q.translate("Tickets", "Gate: intercept")),
+            (Party.POLICE, Q.translate("Tickets", "Police")),
+            (Party.HAULIER, Q.translate("Tickets", "Haulier")),
+        ):
+            self.notify_buttons[party].setText(text)
+        self.evidence_box.setTitle(Q.translate("Tickets", "Evidence and findings"))
+        self.system_images.setText(Q.translate("Tickets", "System gate images"))
+        self.operator_cctv.setText(Q.translate("Tickets", "Operator CCTV captured"))
+        self.whereabouts.setText(Q.translate("Tickets", "Cargo whereabouts traced"))
+        self.findings.setPlaceholderText(Q.translate("Tickets", "Findings (處理情形)"))
+        self.save.setText(Q.translate("Tickets", "Save evidence and findings"))
+        self.attach_ref.setPlaceholderText(
+            Q.translate("Tickets", "Attachment reference (file, URL, document no.)")
+        )
+        self.attach.setText(Q.translate("Tickets", "Attach"))
+        self.submit.setText(Q.translate("Tickets", "Submit for sign-off"))
+        self.password.setPlaceholderText(Q.translate("Tickets", "Your password to sign off"))
+        self.sign.setText(Q.translate("Tickets", "Sign off"))
+        self._show_level()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # -- showing a ticket ------------------------------------------------------------------
 
@@ -170,13 +202,12 @@ class DispositionBox(QWidget):
         self._enable(row)
 
     def _enable(self, row: TicketRow) -> None:
-        may = self.actions.may
+        may = self.ticket_actions.may
         active = row.is_active
         dispose = may("DISPOSE_TICKET") and active
         self.ack.setEnabled(may("ACK_TICKET") and row.state.needs_ack)
-        for widget in (self.assign_me, self.note, self.save, self.attach, self.attach_ref, self.findings):
-            widget.setEnabled(dispose)
-        for widget in (self.system_images, self.operator_cctv, self.whereabouts):
+        controls: tuple[QWidget, ...] = (self.assign_me, self.note, self.save, self.attach, self.attach_ref)
+        for widget in (*controls, self.findings, self.system_images, self.operator_cctv, self.whereabouts):
             widget.setEnabled(dispose)
         for button in self.notify_buttons.values():
             button.setEnabled(dispose)
@@ -186,11 +217,11 @@ class DispositionBox(QWidget):
         self.shelve.setEnabled(shelve)
         self.shelve_reason.setEnabled(shelve)
         self.unshelve.setEnabled(shelve and row.state.shelved_until is not None)
-        signer = self.actions.may_sign(1)
+        signer = self.ticket_actions.may_sign(1)
         self.sign.setVisible(signer)
         self.password.setVisible(signer)
         self.sign.setEnabled(
-            str(row.status) == "awaiting_signoff" and self.actions.may_sign(row.required_level)
+            str(row.status) == "awaiting_signoff" and self.ticket_actions.may_sign(row.required_level)
         )
 
     def evidence(self) -> Evidence:
@@ -227,15 +258,15 @@ class DispositionBox(QWidget):
         return True
 
     def _assign_me(self) -> None:
-        if self.actions.user is not None:
-            self._run(self.actions.assign, self.actions.user.username)
+        if self.ticket_actions.user is not None:
+            self._run(self.ticket_actions.assign, self.ticket_actions.user.username)
 
     def _shelve(self) -> None:
-        if self._run(self.actions.shelve, self.shelve_reason.text(), self.shelve_hours.value() * 3600):
+        if self._run(self.ticket_actions.shelve, self.shelve_reason.text(), self.shelve_hours.value() * 3600):
             self.shelve_reason.clear()
 
     def _notify(self, party: Party) -> None:
-        if self._run(self.actions.notify, party, self.note.text()):
+        if self._run(self.ticket_actions.notify, party, self.note.text()):
             self.note.clear()
 
     def _save(self) -> None:
@@ -244,18 +275,18 @@ class DispositionBox(QWidget):
         text = self.findings.toPlainText()  # read first: a refresh after the evidence may reset it
         previous = self.row.findings
         evidence = self.evidence()
-        if evidence != self.row.evidence and not self._run(self.actions.record_evidence, evidence):
+        if evidence != self.row.evidence and not self._run(self.ticket_actions.record_evidence, evidence):
             self.findings.setPlainText(text)
             return
-        if text.strip() != previous and not self._run(self.actions.record_findings, text):
+        if text.strip() != previous and not self._run(self.ticket_actions.record_findings, text):
             self.findings.setPlainText(text)  # keep what was typed after a refusal
             self.findings.document().setModified(True)
 
     def _attach(self) -> None:
-        if self._run(self.actions.attach, self.attach_ref.text()):
+        if self._run(self.ticket_actions.attach, self.attach_ref.text()):
             self.attach_ref.clear()
 
     def _sign(self) -> None:
         password = self.password.text()
         self.password.clear()
-        self._run(self.actions.sign_off, password)
+        self._run(self.ticket_actions.sign_off, password)

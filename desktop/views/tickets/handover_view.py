@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication as Q
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
@@ -47,20 +49,22 @@ class HandoverDialog(QDialog):
 
     def __init__(self, service: HandoverService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(Q.translate("Tickets", "Shift handover"))
         self.setStyleSheet(DARK_STYLESHEET)
         self.resize(900, 650)
         self.service = service
         self.handover: Handover | None = None
+        self._message: Callable[[], str] | None = None  # renders the message shown (for retranslate)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(Q.translate("Tickets", "Notes for the incoming officer")))
+        self.notes_label = QLabel()
+        layout.addWidget(self.notes_label)
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(110)
+        self.notes_label.setBuddy(self.notes)
         layout.addWidget(self.notes)
         buttons = QHBoxLayout()
-        self.compose = QPushButton(Q.translate("Tickets", "Compose handover"))
-        self.print_pdf = QPushButton(Q.translate("Tickets", "Print to PDF…"))
-        self.acknowledge = QPushButton(Q.translate("Tickets", "Acknowledge as incoming officer"))
+        self.compose = QPushButton()
+        self.print_pdf = QPushButton()
+        self.acknowledge = QPushButton()
         for button in (self.compose, self.print_pdf, self.acknowledge):
             buttons.addWidget(button)
         layout.addLayout(buttons)
@@ -74,12 +78,30 @@ class HandoverDialog(QDialog):
         self.compose.clicked.connect(self.compose_now)
         self.print_pdf.clicked.connect(self._print_dialog)
         self.acknowledge.clicked.connect(self.acknowledge_now)
+        self.retranslate()
         self._enable()
 
+    def retranslate(self) -> None:
+        """Set every text in the current UI language (the composed handover is bilingual already)."""
+        self.setWindowTitle(Q.translate("Tickets", "Shift handover"))
+        self.notes_label.setText(Q.translate("Tickets", "Notes for the incoming officer"))
+        self.compose.setText(Q.translate("Tickets", "Compose handover"))
+        self.print_pdf.setText(Q.translate("Tickets", "Print to PDF…"))
+        self.acknowledge.setText(Q.translate("Tickets", "Acknowledge as incoming officer"))
+        self.message.setText(self._message() if self._message is not None else "")
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _show_message(self, render: Callable[[], str] | None) -> None:
+        self._message = render
+        self.message.setText(render() if render is not None else "")
+
     def _enable(self) -> None:
-        has = self.handover is not None
-        self.print_pdf.setEnabled(has)
-        self.acknowledge.setEnabled(has and not self.handover.acknowledged)  # type: ignore[union-attr]
+        self.print_pdf.setEnabled(self.handover is not None)
+        self.acknowledge.setEnabled(self.handover is not None and not self.handover.acknowledged)
 
     def show_handover(self, handover: Handover) -> None:
         self.handover = handover
@@ -90,9 +112,10 @@ class HandoverDialog(QDialog):
         try:
             handover = self.service.compose(self.notes.toPlainText())
         except WorkflowError as exc:
-            self.message.setText(str(exc))
+            error = str(exc)
+            self._show_message(lambda: error)
             return None
-        self.message.clear()
+        self._show_message(None)
         self.show_handover(handover)
         return handover
 
@@ -102,9 +125,10 @@ class HandoverDialog(QDialog):
         try:
             self.show_handover(self.service.acknowledge(self.handover))
         except WorkflowError as exc:
-            self.message.setText(str(exc))
+            error = str(exc)
+            self._show_message(lambda: error)
             return False
-        self.message.setText(Q.translate("Tickets", "Handover acknowledged."))
+        self._show_message(lambda: Q.translate("Tickets", "Handover acknowledged."))
         return True
 
     def _print_dialog(self) -> None:

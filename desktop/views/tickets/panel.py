@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, Qt, QTimer, Signal
 from PySide6.QtWidgets import QSplitter, QSystemTrayIcon, QVBoxLayout, QWidget
 
 from desktop.models.catalogue import Severity
@@ -32,7 +32,7 @@ class TicketPanel(QWidget):
     """Queue + filters + detail of the tickets.
 
     Args:
-        actions: the ticket actions (its ``user`` is set to ``user``).
+        actions: the ticket actions (its ``user`` is set to ``user``); kept as ``ticket_actions``.
         feed: where ticket changes arrive from the ingest side.
         user: the signed-in user (``desktop.auth.accounts.AuthenticatedUser``).
         procedures: per-code guidance (default: desktop/data/procedures.toml).
@@ -58,7 +58,7 @@ class TicketPanel(QWidget):
         clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(parent)
-        self.actions = actions
+        self.ticket_actions = actions
         self.feed = feed
         self.user = user
         actions.user = user
@@ -109,6 +109,17 @@ class TicketPanel(QWidget):
         self._tick.start()
         self.refresh()
         self._clock_tick()
+
+    # -- language --------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        """The queue model's headers and labels; the child widgets retranslate themselves."""
+        self.model.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # -- feed → model ----------------------------------------------------------------------
 
@@ -161,7 +172,7 @@ class TicketPanel(QWidget):
 
     def acknowledge(self, ticket_id: str) -> None:
         try:
-            self.actions.acknowledge(ticket_id)
+            self.ticket_actions.acknowledge(ticket_id)
         except PersistError as exc:
             self.detail.show_message(str(exc))
         except WorkflowError as exc:

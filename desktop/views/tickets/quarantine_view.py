@@ -6,7 +6,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtCore import QCoreApplication as Q
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,16 +34,27 @@ from desktop.workflow.rows import fmt_time
 Index = QModelIndex | QPersistentModelIndex
 
 
+def _headers() -> list[str]:
+    return [
+        Q.translate("Tickets", "Received"),
+        Q.translate("Tickets", "Topic"),
+        Q.translate("Tickets", "Device"),
+        Q.translate("Tickets", "Reason"),
+    ]
+
+
 class QuarantineModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
+    """The rejected messages, in the order read."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[QuarantineRow] = []
-        self.headers = [
-            Q.translate("Tickets", "Received"),
-            Q.translate("Tickets", "Topic"),
-            Q.translate("Tickets", "Device"),
-            Q.translate("Tickets", "Reason"),
-        ]
+        self.headers = _headers()
+
+    def retranslate(self) -> None:
+        """The UI language changed: new header texts."""
+        self.headers = _headers()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.headers) - 1)
 
     def extend(self, rows: Sequence[QuarantineRow]) -> None:
         if rows:
@@ -50,7 +69,9 @@ class QuarantineModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else 4
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers[section]
         return None
@@ -87,15 +108,15 @@ class QuarantineBrowser(QWidget):
         super().__init__(parent)
         self.setStyleSheet(DARK_STYLESHEET)
         self._source = source
+        self._status: Callable[[], str] = self._counts_text  # renders the line under the table
         self.model = QuarantineModel(self)
         self.proxy = _TextFilter(self)
         self.proxy.setSourceModel(self.model)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText(Q.translate("Tickets", "Filter by topic, device, reason or payload"))
         self.filter.textChanged.connect(self._filter)
-        self.export = QPushButton(Q.translate("Tickets", "Export CSV…"))
+        self.export = QPushButton()
         bar.addWidget(self.filter, 1)
         bar.addWidget(self.export)
         layout.addLayout(bar)
@@ -109,7 +130,24 @@ class QuarantineBrowser(QWidget):
         self.counts.setWordWrap(True)
         layout.addWidget(self.counts)
         self.export.clicked.connect(self._export_dialog)
+        self.retranslate()
         self.reload()
+
+    def retranslate(self) -> None:
+        """Set every text in the current UI language."""
+        self.model.retranslate()
+        self.filter.setPlaceholderText(Q.translate("Tickets", "Filter by topic, device, reason or payload"))
+        self.export.setText(Q.translate("Tickets", "Export CSV…"))
+        self.counts.setText(self._status())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _show_status(self, render: Callable[[], str]) -> None:
+        self._status = render
+        self.counts.setText(render())
 
     def reload(self) -> None:
         self.model.extend(self._source())
@@ -128,10 +166,13 @@ class QuarantineBrowser(QWidget):
         ]
 
     def _show_counts(self) -> None:
+        self._show_status(self._counts_text)
+
+    def _counts_text(self) -> str:
         rows = self.visible_rows()
         parts = [f"{n} × {key}" for key, n in counts_by_reason(rows)[:8]]
         title = Q.translate("Tickets", "{n} rejected; by reason:").format(n=len(rows))
-        self.counts.setText(title + "  " + " · ".join(parts))
+        return title + "  " + " · ".join(parts)
 
     def export_csv(self, path: Path) -> int:
         """Write the rows shown (filter applied) to ``path``; returns how many."""
@@ -148,6 +189,11 @@ class QuarantineBrowser(QWidget):
             try:
                 n = self.export_csv(Path(name))
             except OSError as exc:
-                self.counts.setText(Q.translate("Tickets", "Export failed: {error}").format(error=exc))
+                error = str(exc)
+                self._show_status(
+                    lambda: Q.translate("Tickets", "Export failed: {error}").format(error=error)
+                )
                 return
-            self.counts.setText(Q.translate("Tickets", "{n} rows written to {path}").format(n=n, path=name))
+            self._show_status(
+                lambda: Q.translate("Tickets", "{n} rows written to {path}").format(n=n, path=name)
+            )

@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication as Q
 from PySide6.QtGui import QBrush, QFont
 
 from desktop.models.catalogue import Severity
+from desktop.views.tickets.i18n import anomaly_name
 from desktop.views.tickets.labels import status_label, unit_label
 from desktop.views.tickets.style import DIM_TEXT, SEVERITY_COLOUR, SHELVED_TEXT, severity_icon, severity_label
 from desktop.workflow.feed import FeedItem
@@ -88,6 +89,18 @@ class TicketQueueModel(QAbstractTableModel):
     def rows(self) -> list[TicketRow]:
         return list(self._rows)
 
+    def retranslate(self) -> None:
+        """The UI language changed: new header texts and cell labels (statuses, units, names)."""
+        self._headers = _headers()
+        last_col = len(self._headers) - 1
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last_col)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(len(self._rows) - 1, last_col),
+                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE],
+            )
+
     # -- Qt model interface -----------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
@@ -128,7 +141,7 @@ class TicketQueueModel(QAbstractTableModel):
             if col in (COL_RAISED, COL_COUNT):
                 return QBrush(DIM_TEXT)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{r.id}\n{r.name_zh} {r.name_en}\n{r.detail}"
+            return f"{r.id}\n{' '.join(anomaly_name(r.name_zh, r.name_en))}\n{r.detail}"
         return None
 
     @staticmethod
@@ -136,7 +149,7 @@ class TicketQueueModel(QAbstractTableModel):
         if col == COL_SEVERITY:
             return severity_label(Severity(r.severity))
         if col == COL_CODE:
-            return f"{r.code} {r.name_zh}"
+            return f"{r.code} {anomaly_name(r.name_zh, r.name_en)[0]}"
         if col == COL_STATUS:
             return status_label(str(r.status))
         if col == COL_ORDER:

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication as Q
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.catalogue import CATALOGUE, Severity
+from desktop.views.tickets.i18n import anomaly_name
 from desktop.views.tickets.labels import status_label, unit_label
 from desktop.views.tickets.queue_model import (
     COL_SEVERITY,
@@ -64,7 +65,7 @@ class _AckMarkerDelegate(QStyledItemDelegate):
         row: TicketRow | None = index.data(ROW_ROLE)
         if row is None or not row.state.needs_ack or not row.is_active or not self._view.blink_on:
             return
-        rect = option.rect  # type: ignore[attr-defined]
+        rect = option.rect
         painter.save()
         painter.fillRect(
             rect.x(), rect.y() + 2, 4, rect.height() - 4, SEVERITY_COLOUR[Severity(row.severity)]
@@ -161,51 +162,80 @@ class TicketQueueView(QTableView):
 class FilterBar(QWidget):
     """Region, code, status, handling unit, site, assigned-to-me and text filters."""
 
+    STATUSES = (
+        STATUS_ACTIVE,
+        STATUS_SHELVED,
+        "open",
+        "acknowledged",
+        "dispatched",
+        "awaiting_signoff",
+        STATUS_CLOSED,
+        STATUS_ALL,
+    )
+    UNITS = ("origin_office", "destination_office", "monitoring_centre")
+
     def __init__(self, proxy: TicketFilterProxy, username: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._proxy = proxy
         self._username = username
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
-        self.region = QComboBox()
-        self.region.addItem(Q.translate("Tickets", "All regions"), "")
-        for region in REGIONS:
-            self.region.addItem(region_label(region), region)
+        self.region = QComboBox()  # item data: the filter value; item texts: retranslate()
+        for region in ("", *REGIONS):
+            self.region.addItem("", region)
         self.code = QComboBox()
-        self.code.addItem(Q.translate("Tickets", "All codes"), "")
-        for code, kind in CATALOGUE.items():
-            self.code.addItem(f"{code} {kind.name_zh}", code)
+        for code in ("", *CATALOGUE):
+            self.code.addItem("", code)
         self.status = QComboBox()
-        for label, value in (
-            (Q.translate("Tickets", "Active"), STATUS_ACTIVE),
-            (Q.translate("Tickets", "Shelved"), STATUS_SHELVED),
-            (status_label("open"), "open"),
-            (status_label("acknowledged"), "acknowledged"),
-            (status_label("dispatched"), "dispatched"),
-            (status_label("awaiting_signoff"), "awaiting_signoff"),
-            (Q.translate("Tickets", "Closed"), STATUS_CLOSED),
-            (Q.translate("Tickets", "All"), STATUS_ALL),
-        ):
-            self.status.addItem(label, value)
+        for status in self.STATUSES:
+            self.status.addItem("", status)
         self.unit = QComboBox()
-        self.unit.addItem(Q.translate("Tickets", "All units"), "")
-        for kind in ("origin_office", "destination_office", "monitoring_centre"):
-            self.unit.addItem(unit_label(kind), kind)
+        for unit in ("", *self.UNITS):
+            self.unit.addItem("", unit)
         self.site = QLineEdit()
-        self.site.setPlaceholderText(Q.translate("Tickets", "Site"))
         self.site.setMaximumWidth(110)
-        self.mine = QCheckBox(Q.translate("Tickets", "Assigned to me"))
+        self.mine = QCheckBox()
         self.text = QLineEdit()
-        self.text.setPlaceholderText(Q.translate("Tickets", "Order, plate or container"))
         self.text.setClearButtonEnabled(True)
         for widget in (self.region, self.code, self.status, self.unit, self.site, self.mine):
             layout.addWidget(widget)
         layout.addWidget(self.text, 1)
+        for combo in (self.region, self.code, self.status, self.unit):  # widths follow the language
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.retranslate()
         for combo in (self.region, self.code, self.status, self.unit):
             combo.currentIndexChanged.connect(self._apply)
         self.site.textChanged.connect(self._apply)
         self.text.textChanged.connect(self._apply)
         self.mine.toggled.connect(self._apply)
+
+    def retranslate(self) -> None:
+        """Set every text in the current UI language (the choices and filters stay as they are)."""
+        self.region.setItemText(0, Q.translate("Tickets", "All regions"))
+        for i, region in enumerate(REGIONS, 1):
+            self.region.setItemText(i, region_label(region))
+        self.code.setItemText(0, Q.translate("Tickets", "All codes"))
+        for i, kind in enumerate(CATALOGUE.values(), 1):
+            self.code.setItemText(i, f"{kind.code} {anomaly_name(kind.name_zh, kind.name)[0]}")
+        special = {
+            STATUS_ACTIVE: Q.translate("Tickets", "Active"),
+            STATUS_SHELVED: Q.translate("Tickets", "Shelved"),
+            STATUS_CLOSED: Q.translate("Tickets", "Closed"),
+            STATUS_ALL: Q.translate("Tickets", "All"),
+        }
+        for i, status in enumerate(self.STATUSES):
+            self.status.setItemText(i, special.get(status) or status_label(status))
+        self.unit.setItemText(0, Q.translate("Tickets", "All units"))
+        for i, unit in enumerate(self.UNITS, 1):
+            self.unit.setItemText(i, unit_label(unit))
+        self.site.setPlaceholderText(Q.translate("Tickets", "Site"))
+        self.mine.setText(Q.translate("Tickets", "Assigned to me"))
+        self.text.setPlaceholderText(Q.translate("Tickets", "Order, plate or container"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _apply(self, *_: Any) -> None:
         self._proxy.set_filters(
@@ -256,15 +286,29 @@ class QueueHeader(QWidget):
         layout.addStretch(1)
         self.rate = QLabel()
         layout.addWidget(self.rate)
+        self._rate: tuple[float, float] | None = None  # (rate, limit) once known
 
     def set_counts(self, counts: Counter[str]) -> None:
         for severity, badge in self.badges.items():
             badge.set_count(counts.get(str(severity), 0))
 
     def set_rate(self, rate: float, limit: float) -> None:
+        self._rate = (rate, limit)
         over = rate > limit
-        text = Q.translate("Tickets", "Alarm rate {rate} per 10 min per operator (EEMUA 191: ≤ {limit})")
-        self.rate.setText(text.format(rate=f"{rate:.1f}", limit=f"{limit:g}"))
+        self.retranslate()
         self.rate.setObjectName("alarmRateOver" if over else "alarmRate")
         self.rate.style().unpolish(self.rate)
         self.rate.style().polish(self.rate)
+
+    def retranslate(self) -> None:
+        """The alarm-rate text in the current UI language (the badges translate when painted)."""
+        if self._rate is None:
+            return
+        rate, limit = self._rate
+        text = Q.translate("Tickets", "Alarm rate {rate} per 10 min per operator (EEMUA 191: ≤ {limit})")
+        self.rate.setText(text.format(rate=f"{rate:.1f}", limit=f"{limit:g}"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
