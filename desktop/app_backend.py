@@ -1,53 +1,66 @@
-"""What runs behind the main window (Qt-free): the pipeline, the ingest service and, for
-``jmc-console gui --demo``, a private broker with the traffic simulator (the pieces of
-``jmc-console demo``)."""
+"""What runs behind the main window (Qt-free): the pipeline with the tickets restored from the
+store, the ingest service writing into the store, the feeds the GUI polls, the ticket writer,
+the upstream mirror and, for ``--demo``, a private broker with the traffic simulator.
+
+    backend = Backend(sites, roster, config, store=store, broker_url=url)
+    backend.prepare()        # restore open tickets, feeds, ingest service (not connected yet)
+    backend.start()          # connect, mirror, samplers (and the demo traffic)
+    ...
+    backend.stop()           # everything it started, in order; the store stays open
+"""
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import socket
 import sys
 import threading
-import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from desktop import demo as demo_cli
+from desktop.app_demo import DemoOptions, DemoTraffic
+from desktop.app_mirror import ConsoleMirror
+from desktop.app_store import StoredQuarantineReader, StoreSampler, TicketWriter
 from desktop.ingest.broker import BrokerAddress
 from desktop.ingest.link import ConsoleLink
-from desktop.ingest.localbroker import LocalAmqtt, LocalMosquitto
 from desktop.ingest.service import IngestService, IngestStatus
+from desktop.live.feed import LiveFeed
+from desktop.live.stored_track import StoreTrackSource
+from desktop.live.track import ChainedTrackSource, PipelineTrackSource, TrackSource
 from desktop.models.clock import SystemClock
 from desktop.models.config import DEFAULT_RULES_FILE, RuleConfig
 from desktop.models.pipeline import Pipeline
 from desktop.models.sites import Roster, SiteIndex, load_roster, load_sites
-from desktop.sim.anomalies import AnomalyRates
-from desktop.sim.engine import Simulator
-from desktop.sim.publish import MqttPublisher, run_paced
+from desktop.models.ticket import Ticket
+from desktop.store.api import Store
+from desktop.store.reload import load_open_tickets
+from desktop.workflow.feed import TicketFeed
+from desktop.workflow.quarantine import QuarantineReader, QuarantineRow
 
+log = logging.getLogger(__name__)
 DATA = Path(__file__).resolve().parent / "data"
 
+__all__ = ["Backend", "DemoOptions", "default_console_id", "load_site_data"]
 
-@dataclass(frozen=True, slots=True)
-class DemoOptions:
-    vehicles: int = 300
-    seed: int = 1
-    interval_s: float = 30.0
-    anomaly_rate: float = 0.05
-    speed: float = 10.0
-    use_amqtt: bool = False
+
+def default_console_id() -> str:
+    """``console-<host name>``: stable across restarts (the store's events are keyed by it)."""
+    return f"console-{socket.gethostname()}"
 
 
 class Backend:
-    """The pipeline and, once started, the ingest service (and the demo's broker and simulator).
+    """The pipeline and everything that feeds, stores and mirrors it.
 
     Args:
         sites: sites and gates.
         roster: officers per site.
         config: rule thresholds.
-        broker_url: connect to this broker (``mqtt[s]://...``); ``None`` with ``demo`` unset: offline.
+        store: the local store (``None``: nothing is stored or restored; tests of the window).
+        broker_url: connect to this broker (``mqtt[s]://...``); ``None`` without ``demo``: offline.
         demo: start a private broker and the simulator instead.
+        upstream_url: the mirror's upstream (``None``: local only).
+        console_id: this console's id (default: the store's, else :func:`default_console_id`).
     """
 
     def __init__(
@@ -56,89 +69,125 @@ class Backend:
         roster: Roster | None = None,
         config: RuleConfig | None = None,
         *,
+        store: Store | None = None,
         broker_url: str | None = None,
         demo: DemoOptions | None = None,
+        upstream_url: str | None = None,
         console_id: str | None = None,
         err: TextIO = sys.stderr,
     ) -> None:
         self.sites = sites
-        self._roster = roster
+        self.store = store
         self.pipeline = Pipeline(
             sites, roster, config or RuleConfig.load(), SystemClock(), quarantine_limit=100_000
         )
         self._broker_url = broker_url
-        self._demo = demo
-        self._console_id = console_id or f"console-{socket.gethostname()}"
-        self._err = err
-        self._stop = threading.Event()
-        self.broker: LocalMosquitto | LocalAmqtt | None = None
+        self._upstream_url = upstream_url
+        self.console_id = console_id or (store.console_id if store is not None else default_console_id())
+        self.demo = DemoTraffic(sites, roster, demo, err) if demo is not None else None
         self.service: IngestService | None = None
-        self._publisher: MqttPublisher | None = None
-        self._feeder: threading.Thread | None = None
         self._offline_lock = threading.Lock()
+        self.restored: list[Ticket] = []
+        self.live_feed: LiveFeed | None = None
+        self.ticket_feed: TicketFeed | None = None
+        self.writer: TicketWriter | None = None
+        self.sampler: StoreSampler | None = None
+        self.mirror = ConsoleMirror(None)
+        self._started = False
 
     @property
     def lock(self) -> Any:
         """The lock that guards the pipeline (the ingest service's, when there is one)."""
-        # IngestService keeps its pipeline lock private; the feed and the track source need it
-        return self.service._lock if self.service is not None else self._offline_lock
+        return self.service.lock if self.service is not None else self._offline_lock
+
+    # -- life cycle ----------------------------------------------------------------------------
 
     def prepare(self) -> None:
-        """Create the ingest service (not yet connected), starting the demo broker if asked.
+        """Restore the open tickets, create the ingest service (not connected) and the feeds.
 
         Raises:
             BrokerUrlError: a malformed ``broker_url``.
+            BrokerStartError: the demo's broker could not start.
+            StoreError, SQLAlchemyError: the store could not be read.
         """
-        url = self._broker_url
-        mqtt5 = True
-        if self._demo is not None:
-            self.broker = demo_cli.start_broker(self._err, not self._demo.use_amqtt)
-            url = self.broker.url
-            mqtt5 = isinstance(self.broker, LocalMosquitto)
-        if url is None:
-            return
-        address = BrokerAddress.parse(url)
-        self.service = IngestService(self.pipeline, ConsoleLink(address, self._console_id, mqtt5=mqtt5))
+        if self.store is not None:
+            self.restored = self.pipeline.book.restore(load_open_tickets(self.store))
+            if self.restored:
+                log.info("restored %d open tickets from the store", len(self.restored))
+        url, mqtt5 = self._broker_url, True
+        if self.demo is not None:
+            url = self.demo.start_broker()
+            mqtt5 = self.demo.mqtt5
+        if url is not None:
+            address = BrokerAddress.parse(url)
+            link = ConsoleLink(address, self.console_id, mqtt5=mqtt5)
+            self.service = IngestService(self.pipeline, link, store=self.store)
+        # the feeds subscribe before ingest starts (nothing is missed) and see the restored tickets
+        self.live_feed = LiveFeed(self.pipeline, self.lock)
+        self.ticket_feed = TicketFeed.for_pipeline(self.pipeline)
+        if self.store is not None:
+            self.writer = TicketWriter(self.store.persist_tickets)
+            self.sampler = StoreSampler(self.store)
+            self.mirror = ConsoleMirror.configure(
+                self.store, self.pipeline.book, self.lock, self._upstream_url, persist=self.writer.persist
+            )
 
     def start(self) -> None:
-        """Connect (and start the demo traffic)."""
-        if self.service is None:
-            return
-        self.service.start()
-        if self._demo is None or self.broker is None:
-            return
-        options = self._demo
-        address = BrokerAddress.parse(self.broker.url)
-        sim = Simulator(
-            self.sites, self._roster, vehicles=options.vehicles, seed=options.seed,
-            interval_s=options.interval_s, rates=AnomalyRates.uniform(options.anomaly_rate),
-            start=time.time() - 2 * 3600.0,
-            seq_base=int(time.time()) * 10,
-        )  # fmt: skip
-        self._publisher = MqttPublisher(address, client_id="gui-demo-simulator", stop=self._stop)
-        self._publisher.connect()
-        self._feeder = threading.Thread(
-            target=run_paced, args=(sim, self._publisher),
-            kwargs={"speed": options.speed, "stop": self._stop, "report_every_s": 3600.0},
-            name="demo-simulator", daemon=True,
-        )  # fmt: skip
-        self._feeder.start()
+        """Connect, start the mirror and the samplers (and the demo traffic)."""
+        self._started = True
+        if self.sampler is not None:
+            self.sampler.start()
+        self.mirror.start()
+        if self.service is not None:
+            self.service.start()
+        if self.demo is not None:
+            self.demo.start_traffic()
+
+    def stop(self) -> None:
+        """Stop everything this backend started (the store stays open: the caller closes it)."""
+        if self.demo is not None:
+            self.demo.stop_traffic()
+        if self.service is not None and self._started:
+            self.service.stop()
+        if self.writer is not None:
+            self.writer.close()
+        self.mirror.stop()
+        if self.sampler is not None:
+            self.sampler.stop()
+        if self.demo is not None:
+            self.demo.stop_broker()
+
+    # -- what the window reads ---------------------------------------------------------------
 
     def status(self) -> IngestStatus | None:
         return self.service.status if self.service is not None else None
 
-    def stop(self) -> None:
-        """Stop everything this backend started."""
-        self._stop.set()
-        if self._publisher is not None:
-            with contextlib.suppress(Exception):
-                self._publisher.close(flush_s=1.0)
-        if self._feeder is not None:
-            self._feeder.join(5.0)
-        if self.service is not None:
-            self.service.stop()
-        if self.broker is not None:
-            self.broker.close()
+    def quarantined(self) -> int | None:
+        """Quarantined messages: stored ones (earlier runs included) with a store, else this run's."""
+        if self.sampler is not None and self.sampler.quarantined is not None:
+            return self.sampler.quarantined
+        status = self.status()
+        return None if status is None else status.rejected
+
+    def mirror_backlog(self) -> int | None:
+        return self.mirror.backlog()
+
+    def track_source(self) -> TrackSource:
+        """The live pipeline first, then the store (trips retired or from before a restart)."""
+        live = PipelineTrackSource(self.pipeline, self.lock)
+        if self.store is None:
+            return live
+        return ChainedTrackSource(live, StoreTrackSource(self.store.trip_track))
+
+    def quarantine_source(self) -> Callable[[], list[QuarantineRow]]:
+        """The quarantine browser's source: the store's table, else the pipeline's memory."""
+        if self.store is not None:
+            return StoredQuarantineReader(self.store.quarantine_rows)
+        return QuarantineReader(self.pipeline, self.lock)
+
+    def publish(self) -> Any:
+        """``ConsoleLink.publish`` (retained ticket state), or ``None`` offline."""
+        return self.service.link.publish if self.service is not None else None
 
 
 def load_site_data(

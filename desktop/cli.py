@@ -102,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             return mirror_cli.run(args)
         if args.samples:
             return cmd_samples()
+        if app_cli.wants_window(args):
+            return app_cli.run_demo_window(args)
         return demo_cli.run_demo(args)
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()

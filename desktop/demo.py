@@ -2,8 +2,10 @@
 
 Starts Mosquitto with ``broker_config/dev.conf`` on a free loopback port (or, without
 Mosquitto, the pure-Python amqtt broker, with a warning that it is for demonstration only),
-the simulator publishing the four ports' traffic, and the console's ingest. Until the main
-window exists it prints a live text summary once a second. Ctrl-C stops everything it started.
+the simulator publishing the four ports' traffic, and the console. On a display it opens the
+console's window (``desktop.app_cli.run_demo_window``: the same as ``jmc-console gui --demo``);
+with ``--text``, or without a display, it prints a live text summary once a second instead
+(:func:`run_demo`). Ctrl-C (or closing the window) stops everything it started.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ LABELS_ZH = {"critical": "危急", "high": "高", "medium": "中", "low": "低"}
 
 def add_parser(subparsers: Any) -> None:
     demo = subparsers.add_parser(
-        "demo", help="broker + simulator + console, with a live summary (Ctrl-C stops)"
+        "demo",
+        help="broker + simulator + console: the console's window on a display, else a text summary",
     )
     demo.add_argument("--vehicles", type=int, default=300, help="simulated vehicles (default 300)")
     demo.add_argument("--seed", type=int, default=1)
@@ -49,6 +52,10 @@ def add_parser(subparsers: Any) -> None:
     demo.add_argument(
         "--amqtt", action="store_true", help="use the pure-Python broker even if Mosquitto is here"
     )
+    demo.add_argument(
+        "--text", action="store_true", help="print the live text summary instead of opening the window"
+    )
+    demo.add_argument("--language", choices=("zh_TW", "en"), help="the window's language")
 
 
 def summary_line(status: IngestStatus, broker: str) -> str:

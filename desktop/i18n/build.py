@@ -33,7 +33,7 @@ DESKTOP = I18N_DIR.parent
 def catalogue_sources() -> dict[str, list[Path]]:
     """Each catalogue (file name prefix) with the Python sources lupdate reads for it."""
     views = DESKTOP / "views"
-    main = [DESKTOP / "app.py", *sorted(views.glob("*.py"))]
+    main = [*sorted(DESKTOP.glob("app*.py")), *sorted(views.glob("*.py"))]
     tickets = sorted((views / "tickets").rglob("*.py")) + sorted((DESKTOP / "workflow").rglob("*.py"))
     found = {"jmc_main": [path for path in main if path.exists()]}
     if tickets:

@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>ConsoleSession</name>
+    <message>
+        <source>JMC Console</source>
+        <translation>JMC Console</translation>
+    </message>
+    <message>
+        <source>The account {user} may not use the monitoring console (its role has no access).</source>
+        <translation>The account {user} may not use the monitoring console (its role has no access).</translation>
+    </message>
+    <message>
+        <source>Quarantined messages — JMC Console</source>
+        <translation>Quarantined messages — JMC Console</translation>
+    </message>
+    <message>
+        <source>Ticket changes not stored yet ({count}), retrying: {error}</source>
+        <translation>Ticket changes not stored yet ({count}), retrying: {error}</translation>
+    </message>
+</context>
+<context>
     <name>MainActions</name>
     <message>
         <source>&amp;File</source>
@@ -253,6 +272,34 @@
 <context>
     <name>StatusPanel</name>
     <message>
+        <source>Watch officer</source>
+        <translation>Watch officer</translation>
+    </message>
+    <message>
+        <source>Section chief</source>
+        <translation>Section chief</translation>
+    </message>
+    <message>
+        <source>Division chief</source>
+        <translation>Division chief</translation>
+    </message>
+    <message>
+        <source>Head of unit</source>
+        <translation>Head of unit</translation>
+    </message>
+    <message>
+        <source>Gate officer</source>
+        <translation>Gate officer</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation>Signed in</translation>
+    </message>
+    <message>
         <source>Broker</source>
         <translation>Broker</translation>
     </message>
@@ -314,6 +361,25 @@
     <message>
         <source>Closed</source>
         <translation>Closed</translation>
+    </message>
+</context>
+<context>
+    <name>TicketsMenu</name>
+    <message>
+        <source>&amp;Tickets</source>
+        <translation>&amp;Tickets</translation>
+    </message>
+    <message>
+        <source>Shift &amp;handover…</source>
+        <translation>Shift &amp;handover…</translation>
+    </message>
+    <message>
+        <source>&amp;Quarantined messages…</source>
+        <translation>&amp;Quarantined messages…</translation>
+    </message>
+    <message>
+        <source>Sign in &amp;as…</source>
+        <translation>Sign in &amp;as…</translation>
     </message>
 </context>
 <context>

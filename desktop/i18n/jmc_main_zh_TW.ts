@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_TW" sourcelanguage="en">
 <context>
+    <name>ConsoleSession</name>
+    <message>
+        <source>JMC Console</source>
+        <translation>聯合管理中心監控台</translation>
+    </message>
+    <message>
+        <source>The account {user} may not use the monitoring console (its role has no access).</source>
+        <translation>帳號 {user} 的角色無權使用監控台。</translation>
+    </message>
+    <message>
+        <source>Quarantined messages — JMC Console</source>
+        <translation>隔離訊息 — 聯合管理中心監控台</translation>
+    </message>
+    <message>
+        <source>Ticket changes not stored yet ({count}), retrying: {error}</source>
+        <translation>案件異動尚未存入資料庫（{count} 筆），重試中：{error}</translation>
+    </message>
+</context>
+<context>
     <name>MainActions</name>
     <message>
         <source>&amp;File</source>
@@ -253,6 +272,34 @@
 <context>
     <name>StatusPanel</name>
     <message>
+        <source>Watch officer</source>
+        <translation>監控關員</translation>
+    </message>
+    <message>
+        <source>Section chief</source>
+        <translation>股長</translation>
+    </message>
+    <message>
+        <source>Division chief</source>
+        <translation>課長</translation>
+    </message>
+    <message>
+        <source>Head of unit</source>
+        <translation>一級單位主管</translation>
+    </message>
+    <message>
+        <source>Gate officer</source>
+        <translation>門哨關員</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>系統管理員</translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation>登入者</translation>
+    </message>
+    <message>
         <source>Broker</source>
         <translation>訊息中介</translation>
     </message>
@@ -314,6 +361,25 @@
     <message>
         <source>Closed</source>
         <translation>已結案</translation>
+    </message>
+</context>
+<context>
+    <name>TicketsMenu</name>
+    <message>
+        <source>&amp;Tickets</source>
+        <translation>案件(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Shift &amp;handover…</source>
+        <translation>交接(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quarantined messages…</source>
+        <translation>隔離訊息(&amp;Q)…</translation>
+    </message>
+    <message>
+        <source>Sign in &amp;as…</source>
+        <translation>以其他身分登入(&amp;A)…</translation>
     </message>
 </context>
 <context>

@@ -136,6 +136,12 @@ class IngestService:
         with self._lock:
             self._status = self._snapshot()
 
+    @property
+    def lock(self) -> threading.Lock:
+        """The lock that guards the pipeline: hold it to read or change its trips and tickets
+        from another thread (the GUI's feeds, ticket actions, handover, the mirror)."""
+        return self._lock
+
     def _processed_count(self) -> int:
         """Messages handled so far (live counter, for benchmarks and tests)."""
         return self._processed

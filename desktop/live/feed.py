@@ -91,6 +91,11 @@ class LiveFeed:
 
     # -- the ingest threads (under the lock) -------------------------------------------------
 
+    def ticket_changed(self, change: str, ticket: Ticket) -> None:
+        """Note a ticket change the book does not announce (a person's action on the ticket, e.g.
+        a sign-off that closes it); call with the lock held."""
+        self._on_ticket_change(change, ticket)
+
     def _on_ticket_change(self, change: str, ticket: Ticket) -> None:
         previous = self._ticket_orders.get(ticket.id)
         if previous is not None and previous != ticket.order_no:

@@ -10,7 +10,7 @@ withdrawn or re-keyed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -68,12 +68,22 @@ class TicketBook:
         self._signoff_minimum = signoff_minimum or (lambda region, code: 0)
         self._deferred: list[tuple[str, Ticket]] | None = None
         self._rebuild_counts: dict[str, tuple[int, float, float]] | None = None
+        #: restored tickets (id -> occurrences when restored): their evidence is not in memory
+        self._restored: dict[str, int] = {}
 
     # -- observation -----------------------------------------------------------------------
 
     def subscribe(self, listener: Listener) -> None:
         """Call ``listener(change, ticket)`` on every change (raised, updated, closed, ...)."""
         self._listeners.append(listener)
+
+    def announce(self, change: str, ticket: Ticket) -> None:
+        """Tell the listeners about a change made to one of the book's tickets outside it (e.g.
+        the converged state from other consoles). Call it as the book is called: under the lock
+        that guards the pipeline."""
+        if ticket.id not in self.tickets:
+            raise KeyError(f"ticket {ticket.id} is not in the book")
+        self._notify(change, ticket)
 
     def _notify(self, change: str, ticket: Ticket) -> None:
         if self._deferred is not None:
@@ -99,6 +109,47 @@ class TicketBook:
         if episodes and not episodes[-1].is_closed:
             return episodes[-1]
         return None
+
+    # -- restart ---------------------------------------------------------------------------
+
+    def restore(self, tickets: Iterable[Ticket]) -> list[Ticket]:
+        """Take back the tickets an earlier run of the console stored (after a restart).
+
+        Each ticket goes back into its episode, its order's list and the id index, so a later
+        finding of the same episode folds into it instead of opening a second ticket. The
+        evidence that raised a restored ticket is no longer in memory, so a rebuild of its
+        order (late input, an amended order) treats it like a ticket a person has acted on: it
+        is never withdrawn or re-keyed, and its occurrences only grow. A ticket whose id is
+        already in the book is skipped. Listeners are not called: restore before subscribing,
+        or seed the subscriber from :attr:`tickets` (as ``TicketFeed.for_pipeline`` does).
+
+        Returns:
+            The tickets restored.
+        """
+        restored: list[Ticket] = []
+        for ticket in tickets:
+            if ticket.id in self.tickets:
+                continue
+            self._restored[ticket.id] = ticket.occurrences
+            key = _key(ticket)
+            self.tickets[ticket.id] = ticket
+            episodes = self._episodes.setdefault(key, [])
+            episodes.append(ticket)
+            episodes.sort(key=lambda t: t.raised_at)
+            if ticket.order_no:
+                mine = self._by_order.setdefault(ticket.order_no, [])
+                mine.append(ticket)
+                mine.sort(key=lambda t: (t.raised_at, t.code, t.subject))
+            restored.append(ticket)
+        return restored
+
+    def is_restored(self, ticket_id: str) -> bool:
+        """Whether the ticket came back from the store at start (see :meth:`restore`)."""
+        return ticket_id in self._restored
+
+    def _settled(self, t: Ticket) -> bool:
+        """A ticket a rebuild must keep as it is: a person acted on it, or it was restored."""
+        return t.touched_by_person or t.id in self._restored
 
     # -- raising ---------------------------------------------------------------------------
 
@@ -195,7 +246,7 @@ class TicketBook:
         withdrawn. Tickets a person has acted on keep their id and never lose occurrences.
         """
         mine = self._by_order.get(order_no, [])
-        old = {t.id: t for t in mine if t.code in FOLD_CODES and not t.touched_by_person}
+        old = {t.id: t for t in mine if t.code in FOLD_CODES and not self._settled(t)}
         for t in old.values():
             del self.tickets[t.id]
             key = _key(t)
@@ -215,7 +266,8 @@ class TicketBook:
         for t in touched:
             n, first, last = counts[t.id]
             before = (t.occurrences, t.first_seen, t.last_seen)
-            t.occurrences = max(t.occurrences, n)
+            # a restored ticket's earlier evidence is not in the log: it counts on top of it
+            t.occurrences = max(t.occurrences, self._restored.get(t.id, 0) + n)
             t.first_seen, t.last_seen = min(t.first_seen, first), max(t.last_seen, last)
             if (t.occurrences, t.first_seen, t.last_seen) != before:
                 changes.append(("updated", t))
@@ -228,7 +280,7 @@ class TicketBook:
         for t in self._by_order.get(order_no, []):
             previous = old.pop(t.id, None)
             if previous is None:
-                if t.code in FOLD_CODES and not t.touched_by_person:
+                if t.code in FOLD_CODES and not self._settled(t):
                     changes.append(("raised", t))
                     if t.is_closed:
                         changes.append(("closed", t))

@@ -24,7 +24,7 @@ from desktop.views.placeholders import PlaceholderMapView, PlaceholderTicketPane
 from desktop.views.poller import LivePoller
 from desktop.views.replay_panel import ReplayPanel
 from desktop.views.search_box import SearchBox
-from desktop.views.status_panel import MirrorBacklog, StatusPanel, StatusSource
+from desktop.views.status_panel import MirrorBacklog, QuarantineCount, StatusPanel, StatusSource
 from desktop.views.trip_detail import TripDetailPanel
 
 MapFactory = Callable[[SiteIndex, QWidget], Any]  # returns a MapView-like QWidget
@@ -54,7 +54,8 @@ class MainWindow(QMainWindow):
         settings: where layout and preferences persist.
         languages: the language switcher (``None``: no language menu actions take effect).
         status_source: the latest :class:`IngestStatus` (``None`` when not connected).
-        mirror_backlog: rows not yet mirrored to the store (``None`` until the store exists).
+        mirror_backlog: outbox rows not yet upstream (``None``: no upstream mirror).
+        quarantine_count: quarantined messages in the store (``None``: the ingest status's count).
         track_source: where the replay gets tracks.
         map_factory: builds the map widget (default: the real map, else the placeholder).
         ticket_panel_factory: builds the ticket queue (default: a placeholder list). If the
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         languages: LanguageSwitcher | None = None,
         status_source: StatusSource = lambda: None,
         mirror_backlog: MirrorBacklog = lambda: None,
+        quarantine_count: QuarantineCount = lambda: None,
         track_source: TrackSource | None = None,
         map_factory: MapFactory | None = None,
         ticket_panel_factory: TicketPanelFactory | None = None,
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
         self.languages = languages
         self._status_source = status_source
         self._mirror_backlog = mirror_backlog
+        self._quarantine_count = quarantine_count
         self._clock = clock
         self.selected: str | None = None
         self.map = (map_factory or real_or_placeholder_map)(sites, self)
@@ -101,11 +104,9 @@ class MainWindow(QMainWindow):
         self.ticket_dock = self._dock("ticketDock", self.tickets, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.detail_dock = self._dock("detailDock", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)
         self.replay_dock = self._dock("replayDock", self.replay, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.resizeDocks([self.ticket_dock, self.detail_dock], [380, 420], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.replay_dock], [300], Qt.Orientation.Vertical)
-        for name in ("tripSelected", "jumpToTrip"):  # the placeholder's, the TicketPanel's
-            if hasattr(self.tickets, name):
-                getattr(self.tickets, name).connect(self.select_trip)
+        self.resizeDocks([self.ticket_dock, self.detail_dock], [560, 360], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.replay_dock], [250], Qt.Orientation.Vertical)
+        self._connect_ticket_panel(self.tickets)
         self.search = SearchBox(feed.find, self)
         self.search.tripChosen.connect(self.select_trip)
         self.search.notFound.connect(self._not_found)
@@ -148,6 +149,22 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
+    def _connect_ticket_panel(self, panel: QWidget) -> None:
+        for name in ("tripSelected", "jumpToTrip"):  # the placeholder's, the TicketPanel's
+            if hasattr(panel, name):
+                getattr(panel, name).connect(self.select_trip)
+
+    def set_ticket_panel(self, panel: QWidget) -> None:
+        """Dock another ticket panel in place of the current one (e.g. another user signed in);
+        the old one is deleted."""
+        old = self.tickets
+        self.tickets = panel
+        self.ticket_dock.setWidget(panel)
+        self._connect_ticket_panel(panel)
+        if old is not panel:
+            old.hide()
+            old.deleteLater()
+
     def _connect_actions(self) -> None:
         a = self.actions_
         a.quit.triggered.connect(self.close)
@@ -184,7 +201,7 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         now = self._clock()
-        self.status.refresh(self._status_source(), self._mirror_backlog(), now)
+        self.status.refresh(self._status_source(), self._mirror_backlog(), now, self._quarantine_count())
         self.detail.tick(now)
 
     # -- selection --------------------------------------------------------------------------------

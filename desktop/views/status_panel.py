@@ -1,9 +1,11 @@
-"""The status bar: broker connection, messages per second, mirror backlog, quarantine, clock."""
+"""The status bar: who is signed in, broker connection, messages per second, trips, mirror
+backlog, quarantine, clock."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -12,7 +14,8 @@ from desktop.ingest.service import IngestStatus
 from desktop.models.timeutil import TAIPEI
 
 StatusSource = Callable[[], IngestStatus | None]
-MirrorBacklog = Callable[[], int | None]  # rows not yet written to the store; None: no store
+MirrorBacklog = Callable[[], int | None]  # outbox rows not yet upstream; None: no mirror
+QuarantineCount = Callable[[], int | None]  # quarantined messages; None: the ingest status's count
 
 
 class _Cell(QFrame):
@@ -46,6 +49,9 @@ class StatusPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.user = _Cell(self, "statusUser")
+        self.user.hide()  # shown once someone signs in
+        self._user: Any = None
         self.broker = _Cell(self)
         self.rate = _Cell(self)
         self.trips = _Cell(self)
@@ -55,12 +61,37 @@ class StatusPanel(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        for cell in (self.broker, self.rate, self.trips, self.mirror, self.quarantine, self.clock):
+        for cell in (self.user, self.broker, self.rate, self.trips, self.mirror, self.quarantine, self.clock):
             layout.addWidget(cell)
-        self._last: tuple[IngestStatus | None, int | None, float] = (None, None, 0.0)
+        self._last: tuple[IngestStatus | None, int | None, float, int | None] = (None, None, 0.0, None)
         self.retranslate()
 
+    def role_text(self, role: Any) -> str:
+        """A role (``UserRole`` or its value) in the UI language."""
+        names = {
+            "watch_officer": self.tr("Watch officer"),
+            "section_chief": self.tr("Section chief"),
+            "division_chief": self.tr("Division chief"),
+            "head_of_unit": self.tr("Head of unit"),
+            "gate_officer": self.tr("Gate officer"),
+            "admin": self.tr("Administrator"),
+        }
+        value = str(getattr(role, "value", role))
+        return names.get(value, value)
+
+    def set_user(self, user: Any) -> None:
+        """Show who is signed in (``display_name``, ``username``, ``role``); ``None`` hides it."""
+        self._user = user
+        self.user.setVisible(user is not None)
+        if user is None:
+            return
+        self.user.set_figure(f"{user.display_name or user.username} · {self.role_text(user.role)}")
+        self.user.setToolTip(user.username)
+
     def retranslate(self) -> None:
+        self.user.caption.setText(self.tr("Signed in"))
+        if self._user is not None:
+            self.set_user(self._user)
         self.broker.caption.setText(self.tr("Broker"))
         self.rate.caption.setText(self.tr("Messages/s"))
         self.trips.caption.setText(self.tr("Trips"))
@@ -69,8 +100,11 @@ class StatusPanel(QWidget):
         self.clock.caption.setText(self.tr("Time (Taipei)"))
         self.refresh(*self._last)
 
-    def refresh(self, status: IngestStatus | None, backlog: int | None, now: float) -> None:
-        self._last = (status, backlog, now)
+    def refresh(
+        self, status: IngestStatus | None, backlog: int | None, now: float, quarantined: int | None = None
+    ) -> None:
+        """Show the figures; ``quarantined`` (the store's count) overrides ``status.rejected``."""
+        self._last = (status, backlog, now, quarantined)
         if status is None:
             self.broker.set_figure(self.tr("▲ Not connected"), alarm=True)
             for cell in (self.rate, self.trips, self.quarantine):
@@ -83,6 +117,8 @@ class StatusPanel(QWidget):
             self.rate.set_figure(f"{status.msgs_per_s:,.0f}")
             self.trips.set_figure(f"{status.trips:,}")
             self.quarantine.set_figure(f"{status.rejected:,}")
+        if quarantined is not None:
+            self.quarantine.set_figure(f"{quarantined:,}")
         self.mirror.set_figure(self.tr("n/a") if backlog is None else f"{backlog:,}")
         self.clock.set_figure(datetime.fromtimestamp(now, TAIPEI).strftime("%H:%M:%S") if now else "—")
 

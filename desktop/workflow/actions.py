@@ -72,6 +72,8 @@ class TicketActions:
         trip_lookup: ``order_no -> Trip`` for what an intercept request names.
         policy: ``(role, permission name) -> bool`` (default :func:`desktop.auth.roles.can`).
         reauthenticate: ``(username, password) -> user`` (``AccountService.authenticate``) for sign-off.
+        chain_head: ``Store.chain_head``: the audit chain head a sign-off binds (``seen``); without
+            it the sign-off records a summary of what was signed instead (no store: tests).
         shelve_max_s: the longest a nuisance alarm may be shelved.
     """
 
@@ -88,6 +90,7 @@ class TicketActions:
         trip_lookup: TripLookup | None = None,
         policy: Policy = allowed,
         reauthenticate: Callable[[str, str], User] | None = None,
+        chain_head: Callable[[], str] | None = None,
         clock: Callable[[], float] = time.time,
         shelve_max_s: float = DEFAULT_SHELVE_MAX_S,
     ) -> None:
@@ -101,6 +104,7 @@ class TicketActions:
         self._trip_lookup = trip_lookup
         self.policy = policy
         self._reauthenticate = reauthenticate
+        self._chain_head = chain_head
         self._clock = clock
         self.shelve_max_s = shelve_max_s
         self._unsaved: dict[str, Ticket] = {}
@@ -111,7 +115,7 @@ class TicketActions:
         pipeline = service.pipeline
         return cls(
             pipeline.book.tickets.get,
-            service._lock,
+            service.lock,
             publish=service.link.publish,
             console_id=service.link.console_id,
             trip_lookup=pipeline.trips.get,
@@ -331,6 +335,7 @@ class TicketActions:
             ) from exc
         if again.username != user.username:
             raise WorkflowError("簽核人須為登入者本人。", "The signer must be the signed-in user.")
+        head = self._chain_head() if self._chain_head is not None else None  # a read, outside the lock
 
         def apply(t: Ticket, actor: str, now: float) -> None:
             if not can_sign(self.policy, user.role, int(t.required_level)):
@@ -338,7 +343,8 @@ class TicketActions:
                     f"此案件須由第 {int(t.required_level)} 層級簽核。",
                     f"This ticket needs sign-off at level {int(t.required_level)}.",
                 )
-            seen = f"findings: {t.findings} | evidence: {t.evidence} | actions: {', '.join(t.actions)}"
+            summary = f"findings: {t.findings} | evidence: {t.evidence} | actions: {', '.join(t.actions)}"
+            seen = head or summary
             t.sign_off(actor, domain_role(user.role), now, reauthenticated=True, seen=seen)
 
         self._act(ticket_id, "VIEW_MONITOR", apply)
