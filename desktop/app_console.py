@@ -25,7 +25,7 @@ from desktop.app_backend import Backend, default_console_id, load_site_data
 from desktop.app_demo import DemoFolder, DemoOptions, create_demo_accounts
 from desktop.auth.accounts import AccountService, AuthenticatedUser
 from desktop.i18n.runtime import LanguageSwitcher
-from desktop.ingest.broker import BrokerUrlError
+from desktop.ingest.broker import BrokerAddress, BrokerUrlError
 from desktop.ingest.localbroker import BrokerStartError
 from desktop.models.config import ConfigError
 from desktop.models.sites import SitesFileError
@@ -83,10 +83,12 @@ class ConsoleApp:
             StartupError: bad input or an unusable store, broker or upstream (the message says which).
         """
         args = self.args
-        try:
+        try:  # everything that can be checked before a store is opened or created
             sites, roster, config = load_site_data(args.sites, args.roster, args.rules)
+            if args.broker and not args.demo:
+                BrokerAddress.parse(args.broker)
             upstream = None if args.demo else resolve_upstream_url(args.upstream)
-        except (SitesFileError, ConfigError, UpstreamError) as exc:
+        except (SitesFileError, ConfigError, UpstreamError, BrokerUrlError) as exc:
             raise StartupError(str(exc)) from exc
         console_id = args.console_id or default_console_id()
         if args.demo:

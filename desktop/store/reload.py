@@ -6,10 +6,11 @@
 
 A ticket is *open* when its stored status is not ``closed`` and its last stored event is not
 ``withdrawn``; only tickets with events of this console are restored (a ticket it never raised
-or acted on is other consoles' business: the mirror keeps their history). Its ``events`` are this console's own (``origin = store.console_id``), in ``seq``
-order, so the next person's action continues the sequence and the store appends exactly that
-event (``tickets.events_stored``). Events other consoles recorded on the same ticket stay in
-the store (the mirror's merged view); the ticket's stored state already includes their effect.
+or acted on is other consoles' business: the mirror keeps their history). A ticket's ``events``
+are this console's own (``origin = store.console_id``), in ``seq`` order, so the next person's
+action continues the sequence and the store appends exactly that event
+(``tickets.events_stored``). Events other consoles recorded on the same ticket stay in the
+store (the mirror's merged view); the ticket's stored state already includes their effect.
 """
 
 from __future__ import annotations

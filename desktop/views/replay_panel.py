@@ -108,6 +108,7 @@ class ReplayPanel(QWidget):
                 plot.getAxis(side).setTickFont(tick_font)
             plot.getAxis("left").setWidth(90)
         self.speed_plot.getAxis("bottom").setStyle(showValues=False)  # the seal plot's axis serves both
+        self.speed_plot.getAxis("left").enableAutoSIPrefix(False)  # km/h, never "(x0.001)"
         self.speed_curve = self.speed_plot.plot(pen=pg.mkPen("#b0b6bd", width=2))
         self.seal_curve = self.seal_plot.plot(pen=pg.mkPen("#b0b6bd", width=2))
         self.seal_alarms = pg.ScatterPlotItem(
@@ -171,6 +172,9 @@ class ReplayPanel(QWidget):
             return
         times, speeds = _with_gaps(track.speeds)
         self.speed_curve.setData(times, speeds, connect="finite")
+        measured = [v for v in speeds if not math.isnan(v)]  # NaN marks a gap
+        top = max([60.0, *measured]) * 1.1  # a standing vehicle reads 0 km/h, not ±0.4
+        self.speed_plot.setYRange(0.0, top, padding=0)
         xs: list[float] = []
         ys: list[float] = []
         for i, (ts, level) in enumerate(track.seal_states):
