@@ -6,11 +6,19 @@ Real pipelines on a simulated clock, a real store on a temporary SQLite file, th
 
 from __future__ import annotations
 
+import json
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from desktop.app_backend import Backend
+from desktop.ingest.broker import BrokerAddress
+from desktop.ingest.localbroker import LocalMosquitto, mosquitto_available
 from desktop.models.ticket import Ticket, TicketStatus
+from desktop.sim.publish import MqttPublisher
 from desktop.store.api import Store
 from desktop.store.audit import verify
 from desktop.store.reload import load_open_tickets
@@ -190,3 +198,82 @@ def test_the_backend_restores_before_ingest_and_the_ticket_feed_starts_with_them
     finally:
         backend.stop()
         store.close()
+
+
+# -- through a real broker: commit-before-ack ingest, then a restart ----------------------------------
+
+
+class Recorder(Harness):
+    """Builds the same messages as the harness and keeps them (topic, payload) to publish."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.sent: list[tuple[str, bytes]] = []
+
+    def send(self, topic: str, payload: dict[str, object] | bytes | str, at: float | None = None) -> str:
+        raw = json.dumps(payload).encode() if isinstance(payload, dict) else payload
+        self.sent.append((f"jmc/v1/{self.region}/{topic}", raw if isinstance(raw, bytes) else raw.encode()))
+        return "sent"
+
+
+def publish(url: str, messages: list[tuple[str, bytes]]) -> None:
+    publisher = MqttPublisher(
+        BrokerAddress.parse(url), client_id="restart-test-field", stop=threading.Event()
+    )
+    publisher.connect()
+    for topic, payload in messages:
+        assert publisher.send(topic, payload)
+    assert publisher.flush(10)
+    publisher.close()
+
+
+def wait(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.mark.skipif(not mosquitto_available(), reason="no mosquitto")
+def test_a_console_restart_on_a_real_broker_keeps_its_open_tickets(tmp_path: Path) -> None:
+    db = str(tmp_path / "console.sqlite3")
+    field = Recorder()
+    seal_broken(field)
+    first_messages = list(field.sent)
+    with LocalMosquitto() as broker:
+        store = Store.open(db, console_id=CONSOLE)
+        backend = Backend(SITES, ROSTER, store=store, broker_url=broker.url)
+        backend.prepare()
+        backend.start()
+        try:
+            wait(lambda: backend.service is not None and backend.service.link.connected)
+            publish(broker.url, first_messages)
+            wait(lambda: any(t.code == "A06" for t in load_open_tickets(store)))
+            assert backend.service is not None and backend.writer is not None
+            actions = TicketActions.for_service(backend.service, persist=backend.writer.persist, user=OFFICER)
+            [a06_id] = [t.id for t in load_open_tickets(store) if t.code == "A06"]
+            actions.acknowledge(a06_id)
+        finally:
+            backend.stop()
+            store.close()
+
+        store = Store.open(db, console_id=CONSOLE)
+        backend = Backend(SITES, ROSTER, store=store, broker_url=broker.url)
+        try:
+            backend.prepare()
+            restored = {t.id: t for t in backend.restored}
+            assert restored[a06_id].status is TicketStatus.ACKNOWLEDGED
+            assert [e.kind for e in restored[a06_id].events] == ["raised", "acknowledged"]
+            backend.start()
+            wait(lambda: backend.service is not None and backend.service.link.connected)
+            field.sent.clear()
+            cut_again(field)
+            publish(broker.url, field.sent)
+            wait(lambda: restored[a06_id].occurrences == 2)
+            with backend.lock:
+                a06s = [t.id for t in backend.pipeline.book.tickets.values() if t.code == "A06"]
+            assert a06s == [a06_id]
+            wait(lambda: [t.occurrences for t in load_open_tickets(store) if t.id == a06_id] == [2])
+        finally:
+            backend.stop()
+            store.close()
