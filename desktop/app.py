@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -82,11 +83,21 @@ def run_gui(args: argparse.Namespace) -> int:
         if user is None:
             return 0  # nobody signed in: nothing was done
         window = console.open_window(user, settings, languages)
+        stop_on_interrupt(window)
         if args.quit_after is not None:
             QTimer.singleShot(int(args.quit_after * 1000), lambda: _finish(window, args.screenshot))
         return app.exec()
     finally:
         console.close()
+
+
+def stop_on_interrupt(window: MainWindow) -> None:
+    """Ctrl-C in the terminal closes the window (and so stops everything), as in the text demo.
+    Python runs signal handlers between bytecodes only: a timer lets it in every 250 ms."""
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
 
 
 def _finish(window: MainWindow, screenshot: Path | None) -> None:

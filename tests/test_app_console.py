@@ -247,6 +247,27 @@ def test_a_supervisor_signs_in_and_signs_off_and_the_chain_verifies(
     assert demo.panel.user.username == DEMO_OFFICER.username
 
 
+def test_the_tickets_menu_opens_the_handover_and_the_stored_quarantine(qtbot: Any, demo: Demo) -> None:
+    wait_for_rows(qtbot, demo)
+    menu = demo.session.menu
+    menu.handover.trigger()
+    dialog = demo.session.handover_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.notes.setPlainText("交接測試 handover test")
+    handover = dialog.compose_now()
+    assert handover is not None and handover.outgoing == DEMO_OFFICER.username and handover.items
+    assert [h.id for h in demo.store.open_handovers()] == [handover.id]
+    dialog.close()
+    backend = demo.console.backend
+    assert backend is not None and backend.sampler is not None
+    qtbot.waitUntil(lambda: (backend.sampler.quarantined or 0) > 0, timeout=30_000)
+    menu.quarantine.trigger()
+    browser = demo.session.quarantine_browser
+    assert browser is not None and browser.isVisible()
+    assert 0 < browser.model.rowCount() <= demo.store.quarantine_count()  # more may arrive meanwhile
+    browser.close()
+
+
 # -- screenshots -------------------------------------------------------------------------------------
 
 

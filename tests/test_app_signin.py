@@ -94,6 +94,7 @@ def store(db: Path) -> Iterator[Store]:
     accounts = accounts_of(s)
     accounts.create("lin.officer", "林值勤", "watch_officer", PASSWORD)
     accounts.create("gate.kl", "門哨", "gate_officer", PASSWORD)
+    accounts.create("chang.admin", "張管理", "admin", PASSWORD)
     yield s
     s.close()
 
@@ -199,6 +200,19 @@ def test_after_a_restart_the_queue_shows_the_stored_open_tickets(
         row = panel.model.find(before.id)
         assert row is not None and str(row.status) == "acknowledged"
         assert window.status.user.figure.text() == "林值勤 · 監控關員"
+        menu = console.session.menu
+        assert menu.handover.isVisible() and menu.quarantine.isVisible()
+
+        # an administrator may look, not handle tickets or write a handover (roles.can)
+        admin = console.accounts.authenticate("chang.admin", PASSWORD)
+        panel = console.session.switch_user(admin)
+        assert isinstance(panel, TicketPanel) and window.tickets is panel
+        qtbot.waitUntil(lambda: panel.model.find(before.id) is not None, timeout=5000)
+        assert not menu.handover.isVisible() and menu.quarantine.isVisible()
+        assert console.session.open_handover() is None
+        assert panel.select(before.id)
+        assert not panel.detail.disposition.dispatch.isEnabled()
+        assert window.status.user.figure.text() == "張管理 · 系統管理員"
     finally:
         console.close()
 
