@@ -97,7 +97,9 @@ def assert_panel_in(panel: TicketPanel, lang: str) -> None:
     row = next(r for r in range(panel.proxy.rowCount()) if panel.proxy.ticket_at(r).code == "A06")
     ticket = panel.proxy.ticket_at(row)
     assert panel.proxy.index(row, COL_SEVERITY).data() == tr(lang, "Critical")
-    assert panel.proxy.index(row, COL_STATUS).data() == tr(lang, "Acknowledged")
+    assert panel.proxy.index(row, COL_STATUS).data() == tr(lang, "Acked")  # the queue's short label
+    tooltip = panel.proxy.index(row, COL_CODE).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"{tr(lang, 'Critical')} · {tr(lang, 'Acknowledged')}" in tooltip.split("\n")
     names = {"zh_TW": ticket.name_zh, "en": "Seal broken"}  # English as words, not SEAL_BROKEN
     assert ticket.name_zh == "封條破壞" and ticket.name_en == "SEAL_BROKEN"
     assert panel.proxy.index(row, COL_CODE).data() == f"A06 {names[lang]}"
@@ -108,8 +110,10 @@ def assert_panel_in(panel: TicketPanel, lang: str) -> None:
     assert filters.region.itemText(1) == tr(lang, "Keelung")
     assert filters.status.itemText(0) == tr(lang, "Active")
     assert filters.site.placeholderText() == tr(lang, "Site")
-    rate = tr(lang, "Alarm rate {rate} per 10 min per operator (EEMUA 191: ≤ {limit})")
+    rate = tr(lang, "Alarm rate {rate}/10 min (EEMUA 191 ≤ {limit})")
     assert panel.header.rate.text().startswith(rate.split("{")[0])
+    assert panel.header.rate.text().endswith(rate.split("}")[-1].format())
+    assert panel.filters.toggle.text().endswith(tr(lang, "Filters"))
     # the detail and its disposition controls
     detail = panel.detail
     assert detail.trip_box.title() == tr(lang, "Trip")
@@ -237,6 +241,7 @@ def test_the_dialogs_follow_the_language_both_ways(qtbot: Any, zh_tw: Any) -> No
         headers = [browser.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
         assert headers == [tr(lang, s) for s in ("Received", "Topic", "Device", "Reason")]
         assert browser.export.text() == tr(lang, "Export CSV…")
+        assert browser.windowTitle() == tr(lang, "Quarantined messages — JMC Console")
         assert browser.counts.text().startswith(tr(lang, "{n} rejected; by reason:").format(n=1))
 
     check("zh_TW")

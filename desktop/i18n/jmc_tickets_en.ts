@@ -207,6 +207,16 @@
         <translation>Closed</translation>
     </message>
     <message>
+        <source>Acked</source>
+        <comment>short status: acknowledged</comment>
+        <translation>Acked</translation>
+    </message>
+    <message>
+        <source>Sign-off</source>
+        <comment>short status: awaiting sign-off</comment>
+        <translation>Sign-off</translation>
+    </message>
+    <message>
         <source>Origin office</source>
         <translation>Origin office</translation>
     </message>
@@ -319,6 +329,22 @@
         <translation>Attachment</translation>
     </message>
     <message>
+        <source>&lt;1m</source>
+        <translation>&lt;1m</translation>
+    </message>
+    <message>
+        <source>{m}m</source>
+        <translation>{m}m</translation>
+    </message>
+    <message>
+        <source>{h}h</source>
+        <translation>{h}h</translation>
+    </message>
+    <message>
+        <source>{d}d</source>
+        <translation>{d}d</translation>
+    </message>
+    <message>
         <source>Shelved</source>
         <translation>Shelved</translation>
     </message>
@@ -383,6 +409,10 @@
         <translation>Assignee</translation>
     </message>
     <message>
+        <source>Age</source>
+        <translation>Age</translation>
+    </message>
+    <message>
         <source>Keelung</source>
         <translation>Keelung</translation>
     </message>
@@ -397,6 +427,18 @@
     <message>
         <source>Kaohsiung</source>
         <translation>Kaohsiung</translation>
+    </message>
+    <message>
+        <source>Filters</source>
+        <translation>Filters</translation>
+    </message>
+    <message>
+        <source>Region, anomaly code, handling unit, site, assigned to me</source>
+        <translation>Region, anomaly code, handling unit, site, assigned to me</translation>
+    </message>
+    <message>
+        <source>{n} of these filters on</source>
+        <translation>{n} of these filters on</translation>
     </message>
     <message>
         <source>All regions</source>
@@ -429,10 +471,6 @@
     <message>
         <source>Order, plate or container</source>
         <translation>Order, plate or container</translation>
-    </message>
-    <message>
-        <source>Alarm rate {rate} per 10 min per operator (EEMUA 191: ≤ {limit})</source>
-        <translation>Alarm rate {rate} per 10 min per operator (EEMUA 191: ≤ {limit})</translation>
     </message>
     <message>
         <source>Critical</source>
@@ -516,6 +554,10 @@
         <translation>Reason</translation>
     </message>
     <message>
+        <source>Quarantined messages — JMC Console</source>
+        <translation>Quarantined messages — JMC Console</translation>
+    </message>
+    <message>
         <source>Filter by topic, device, reason or payload</source>
         <translation>Filter by topic, device, reason or payload</translation>
     </message>
@@ -534,6 +576,22 @@
     <message>
         <source>{n} rows written to {path}</source>
         <translation>{n} rows written to {path}</translation>
+    </message>
+    <message>
+        <source>Default columns</source>
+        <translation>Default columns</translation>
+    </message>
+    <message>
+        <source>{severity}: {count} tickets shown</source>
+        <translation>{severity}: {count} tickets shown</translation>
+    </message>
+    <message>
+        <source>Alarm rate {rate}/10 min (EEMUA 191 ≤ {limit})</source>
+        <translation>Alarm rate {rate}/10 min (EEMUA 191 ≤ {limit})</translation>
+    </message>
+    <message>
+        <source>Alarms per 10 minutes per operator over the last hour: {rate}. EEMUA 191 recommends no more than {limit}.</source>
+        <translation>Alarms per 10 minutes per operator over the last hour: {rate}. EEMUA 191 recommends no more than {limit}.</translation>
     </message>
 </context>
 </TS>

@@ -206,6 +206,16 @@
         <translation>已結案</translation>
     </message>
     <message>
+        <source>Acked</source>
+        <comment>short status: acknowledged</comment>
+        <translation>已確認</translation>
+    </message>
+    <message>
+        <source>Sign-off</source>
+        <comment>short status: awaiting sign-off</comment>
+        <translation>待簽核</translation>
+    </message>
+    <message>
         <source>Origin office</source>
         <translation>起運地關區</translation>
     </message>
@@ -318,6 +328,22 @@
         <translation>附件</translation>
     </message>
     <message>
+        <source>&lt;1m</source>
+        <translation>&lt;1分</translation>
+    </message>
+    <message>
+        <source>{m}m</source>
+        <translation>{m}分</translation>
+    </message>
+    <message>
+        <source>{h}h</source>
+        <translation>{h}時</translation>
+    </message>
+    <message>
+        <source>{d}d</source>
+        <translation>{d}天</translation>
+    </message>
+    <message>
         <source>Shelved</source>
         <translation>已擱置</translation>
     </message>
@@ -382,6 +408,10 @@
         <translation>承辦人</translation>
     </message>
     <message>
+        <source>Age</source>
+        <translation>歷時</translation>
+    </message>
+    <message>
         <source>Keelung</source>
         <translation>基隆</translation>
     </message>
@@ -396,6 +426,18 @@
     <message>
         <source>Kaohsiung</source>
         <translation>高雄</translation>
+    </message>
+    <message>
+        <source>Filters</source>
+        <translation>篩選</translation>
+    </message>
+    <message>
+        <source>Region, anomaly code, handling unit, site, assigned to me</source>
+        <translation>關區、異常類別、處理單位、站點、指派給我</translation>
+    </message>
+    <message>
+        <source>{n} of these filters on</source>
+        <translation>其中 {n} 項篩選生效中</translation>
     </message>
     <message>
         <source>All regions</source>
@@ -428,10 +470,6 @@
     <message>
         <source>Order, plate or container</source>
         <translation>運送單、車號或貨櫃</translation>
-    </message>
-    <message>
-        <source>Alarm rate {rate} per 10 min per operator (EEMUA 191: ≤ {limit})</source>
-        <translation>警報率 每人每 10 分鐘 {rate} 件（EEMUA 191：≤ {limit}）</translation>
     </message>
     <message>
         <source>Critical</source>
@@ -515,6 +553,10 @@
         <translation>原因</translation>
     </message>
     <message>
+        <source>Quarantined messages — JMC Console</source>
+        <translation>隔離訊息 — 聯合管理中心監控台</translation>
+    </message>
+    <message>
         <source>Filter by topic, device, reason or payload</source>
         <translation>依主題、設備、原因或內容篩選</translation>
     </message>
@@ -533,6 +575,22 @@
     <message>
         <source>{n} rows written to {path}</source>
         <translation>已將 {n} 筆寫入 {path}</translation>
+    </message>
+    <message>
+        <source>Default columns</source>
+        <translation>預設欄位</translation>
+    </message>
+    <message>
+        <source>{severity}: {count} tickets shown</source>
+        <translation>{severity}：顯示 {count} 件</translation>
+    </message>
+    <message>
+        <source>Alarm rate {rate}/10 min (EEMUA 191 ≤ {limit})</source>
+        <translation>警報率 {rate} 件/10 分（EEMUA 191 ≤ {limit}）</translation>
+    </message>
+    <message>
+        <source>Alarms per 10 minutes per operator over the last hour: {rate}. EEMUA 191 recommends no more than {limit}.</source>
+        <translation>過去一小時每位值勤人員每 10 分鐘的警報數：{rate}。EEMUA 191 建議不超過 {limit}。</translation>
     </message>
 </context>
 </TS>

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.catalogue import Severity
+from desktop.views.tickets.compact import WrapCheckBox
 from desktop.views.tickets.disposition import DispositionBox
 from desktop.views.tickets.i18n import anomaly_name, bilingual, in_ui_language
 from desktop.views.tickets.labels import event_detail, event_label, level_label, status_label, unit_label
@@ -224,7 +225,7 @@ class TicketDetail(QScrollArea):
         if self._steps_of != (row.id, row.code):
             self._clear_steps()
             for step in procedure.steps:
-                check = QCheckBox()
+                check = WrapCheckBox()
                 check.toggled.connect(lambda done, step_id=step.id: self._ticked(step_id, done))
                 self.checklist_layout.addWidget(check)
                 self.steps[step.id] = check
@@ -232,11 +233,11 @@ class TicketDetail(QScrollArea):
         editable = self.ticket_actions.may("DISPOSE_TICKET") and row.is_active
         for i, step in enumerate(procedure.steps, 1):
             self.steps[step.id].setText(f"{i}. {bilingual(step.zh, step.en)}")
-        for step_id, check in self.steps.items():
-            check.blockSignals(True)
-            check.setChecked(row.state.checklist.get(step_id, False))
-            check.setEnabled(editable)
-            check.blockSignals(False)
+        for step_id, box in self.steps.items():
+            box.blockSignals(True)
+            box.setChecked(row.state.checklist.get(step_id, False))
+            box.setEnabled(editable)
+            box.blockSignals(False)
 
     def _show_timeline(self, row: TicketRow) -> None:
         self.timeline.clear()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.ticket import Evidence, required_signoff_level
+from desktop.views.tickets.compact import UniformGridLayout
 from desktop.views.tickets.labels import level_label
 from desktop.workflow.actions import Party, TicketActions
 from desktop.workflow.errors import PersistError, WorkflowError
@@ -32,7 +33,8 @@ from desktop.workflow.rows import TicketRow
 
 
 class DispositionBox(QWidget):
-    """Buttons and fields acting on one ticket."""
+    """Buttons and fields acting on one ticket. Rows of buttons reflow to one button a row in a
+    narrow dock (~340 px), so nothing needs a horizontal scroll bar."""
 
     acted = Signal(str)  # ticket id, after a successful action
     failed = Signal(str)  # the bilingual message of a refusal
@@ -45,7 +47,7 @@ class DispositionBox(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
         self.alarm_box = QGroupBox()
-        grid = QGridLayout(self.alarm_box)
+        box = QVBoxLayout(self.alarm_box)
         self.ack = QPushButton()
         self.assign_me = QPushButton()
         self.dispatch = QPushButton()
@@ -56,32 +58,35 @@ class DispositionBox(QWidget):
         self.shelve_hours.setValue(min(2.0, actions.shelve_max_s / 3600))
         self.shelve = QPushButton()
         self.unshelve = QPushButton()
-        grid.addWidget(self.ack, 0, 0)
-        grid.addWidget(self.assign_me, 0, 1)
-        grid.addWidget(self.dispatch, 0, 2)
-        grid.addWidget(self.shelve_reason, 1, 0)
-        grid.addWidget(self.shelve_hours, 1, 1)
+        buttons = UniformGridLayout(columns=(3, 1))
+        for button in (self.ack, self.assign_me, self.dispatch):
+            buttons.addWidget(button)
+        box.addLayout(buttons)
+        box.addWidget(self.shelve_reason)
         shelving = QHBoxLayout()
-        shelving.addWidget(self.shelve)
-        shelving.addWidget(self.unshelve)
-        grid.addLayout(shelving, 1, 2)
+        shelving.addWidget(self.shelve_hours)
+        shelving.addWidget(self.shelve, 1)
+        shelving.addWidget(self.unshelve, 1)
+        box.addLayout(shelving)
         layout.addWidget(self.alarm_box)
 
         self.notify_box = QGroupBox()
-        grid = QGridLayout(self.notify_box)
+        box = QVBoxLayout(self.notify_box)
         self.note = QLineEdit()
         self.notify_buttons = {
             party: QPushButton()
             for party in (Party.DESTINATION_OFFICER, Party.GATE, Party.POLICE, Party.HAULIER)
         }
-        grid.addWidget(self.note, 0, 0, 1, 4)
-        for i, button in enumerate(self.notify_buttons.values()):
-            grid.addWidget(button, 1, i)
+        box.addWidget(self.note)
+        buttons = UniformGridLayout(columns=(4, 2, 1))
+        for button in self.notify_buttons.values():
+            buttons.addWidget(button)
+        box.addLayout(buttons)
         layout.addWidget(self.notify_box)
 
         self.evidence_box = QGroupBox()
         box = QVBoxLayout(self.evidence_box)
-        flags = QHBoxLayout()
+        flags = UniformGridLayout(columns=(3, 1))
         self.system_images = QCheckBox()
         self.operator_cctv = QCheckBox()
         self.whereabouts = QCheckBox()
@@ -89,6 +94,7 @@ class DispositionBox(QWidget):
             flags.addWidget(check)
         box.addLayout(flags)
         self.level = QLabel()
+        self.level.setWordWrap(True)
         box.addWidget(self.level)
         self.findings = QPlainTextEdit()
         self.findings.setMaximumHeight(70)
@@ -106,14 +112,16 @@ class DispositionBox(QWidget):
         box.addWidget(self.attachments)
         layout.addWidget(self.evidence_box)
 
-        signoff = QHBoxLayout()
+        signoff = QGridLayout()
         self.submit = QPushButton()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setMinimumWidth(120)
         self.sign = QPushButton()
-        signoff.addWidget(self.submit)
-        signoff.addWidget(self.password, 1)
-        signoff.addWidget(self.sign)
+        signoff.addWidget(self.submit, 0, 0, 1, 2)
+        signoff.addWidget(self.password, 1, 0)
+        signoff.addWidget(self.sign, 1, 1)
+        signoff.setColumnStretch(0, 1)
         layout.addLayout(signoff)
         self.retranslate()
 

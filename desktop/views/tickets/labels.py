@@ -20,6 +20,15 @@ def status_label(status: str) -> str:
     return labels.get(status, status)
 
 
+def status_short_label(status: str) -> str:
+    """The status in a narrow queue column (the whole label is in the row's tooltip)."""
+    labels = {
+        "acknowledged": Q.translate("Tickets", "Acked", "short status: acknowledged"),
+        "awaiting_signoff": Q.translate("Tickets", "Sign-off", "short status: awaiting sign-off"),
+    }
+    return labels.get(status) or status_label(status)
+
+
 def unit_label(kind: str) -> str:
     labels = {
         "origin_office": Q.translate("Tickets", "Origin office"),
@@ -108,3 +117,22 @@ def event_detail(kind: str, data: dict[str, Any]) -> str:
         if data.get(key):
             return str(data[key])
     return ""
+
+
+def age_label(seconds: float) -> str:
+    """How long ago, in four characters or so: ``<1m``, ``45m``, ``3.5h``, ``27h``, ``2.5d``
+    (minutes up to 99, then hours up to 48, then days; in the UI language)."""
+    minutes = max(0.0, seconds) / 60
+    if minutes < 1:
+        return Q.translate("Tickets", "<1m")
+    if minutes < 100:
+        return Q.translate("Tickets", "{m}m").format(m=int(minutes))
+    hours = minutes / 60
+    if hours < 48:
+        return Q.translate("Tickets", "{h}h").format(h=_one_decimal_below_ten(hours))
+    return Q.translate("Tickets", "{d}d").format(d=_one_decimal_below_ten(hours / 24))
+
+
+def _one_decimal_below_ten(value: float) -> str:
+    """``3.5`` below 10 (rounded down, so an age never shows more than it is), ``27`` above."""
+    return f"{int(value * 10) / 10:.1f}" if value < 10 else str(int(value))

@@ -10,14 +10,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QSplitter, QSystemTrayIcon, QVBoxLayout, QWidget
 
 from desktop.models.catalogue import Severity
 from desktop.views.tickets.alarm import AlarmAnnunciator
 from desktop.views.tickets.detail import TicketDetail
+from desktop.views.tickets.filter_bar import FilterBar
+from desktop.views.tickets.queue_header import QueueHeader
 from desktop.views.tickets.queue_model import COL_SEVERITY, TicketFilterProxy, TicketQueueModel
-from desktop.views.tickets.queue_view import FilterBar, QueueHeader, TicketQueueView
+from desktop.views.tickets.queue_view import TicketQueueView
 from desktop.views.tickets.style import DARK_STYLESHEET
 from desktop.workflow.access import User
 from desktop.workflow.actions import TicketActions
@@ -39,6 +41,13 @@ class TicketPanel(QWidget):
         tray: a system tray icon for desktop notices, if the main window has one.
         drain_ms: how often the feed is drained.
         operators: officers sharing the queue (for the alarm rate per operator).
+        orientation: the queue beside the detail (``Horizontal``, for a wide window) or above it
+            (``Vertical``, for a side dock ~360 px wide); :meth:`set_orientation` changes it.
+        settings: where the queue's columns and the filter section's state are kept
+            (``None``: defaults each time).
+
+    The panel needs no more than ~340 px of width: the header's badges wrap to two rows, the
+    less used filters fold away, long texts are elided (whole in their tooltips).
     """
 
     jumpToTrip = Signal(str)  # noqa: N815 - Qt signal naming
@@ -56,6 +65,8 @@ class TicketPanel(QWidget):
         drain_ms: int = 100,
         operators: int = 1,
         clock: Callable[[], float] = time.time,
+        orientation: Qt.Orientation = Qt.Orientation.Horizontal,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.ticket_actions = actions
@@ -72,21 +83,25 @@ class TicketPanel(QWidget):
         self.annunciator.soundingChanged.connect(self.alarmSounding)
 
         self.header = QueueHeader()
-        self.filters = FilterBar(self.proxy, user.username)
+        self.filters = FilterBar(self.proxy, user.username, settings=settings)
         self.view = TicketQueueView()
         self.view.setModel(self.proxy)
-        self.view.sortByColumn(COL_SEVERITY, Qt.SortOrder.AscendingOrder)
+        if not self.view.setup_columns(settings):
+            self.view.sortByColumn(COL_SEVERITY, Qt.SortOrder.AscendingOrder)
         self.detail = TicketDetail(actions, procedures if procedures is not None else load_procedures())
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.view)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.set_orientation(orientation)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
         layout.addWidget(self.header)
         layout.addWidget(self.filters)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.splitter, 1)
 
         self.view.acknowledgeRequested.connect(self.acknowledge)
         self.view.openRequested.connect(self.open_detail)
@@ -109,6 +124,24 @@ class TicketPanel(QWidget):
         self._tick.start()
         self.refresh()
         self._clock_tick()
+
+    # -- layout ----------------------------------------------------------------------------
+
+    @property
+    def orientation(self) -> Qt.Orientation:
+        return self.splitter.orientation()
+
+    def set_orientation(self, orientation: Qt.Orientation) -> None:
+        """Queue beside the detail (``Horizontal``) or above it (``Vertical``, for a side dock)."""
+        self.splitter.setOrientation(orientation)
+        if orientation == Qt.Orientation.Vertical:
+            self.splitter.setSizes([550, 450])  # proportions: the queue first, a little over half
+        else:
+            self.splitter.setSizes([600, 400])
+
+    def set_stacked(self, stacked: bool) -> None:
+        """``set_orientation(Vertical)`` when ``stacked``, else ``Horizontal``."""
+        self.set_orientation(Qt.Orientation.Vertical if stacked else Qt.Orientation.Horizontal)
 
     # -- language --------------------------------------------------------------------------
 
@@ -158,7 +191,7 @@ class TicketPanel(QWidget):
 
     def _clock_tick(self) -> None:
         now = self._clock()
-        self.model.now = now
+        self.model.set_now(now)  # ages
         self.proxy.set_filters(now=now)  # shelving expires
         self._update_counts()
 

@@ -134,7 +134,9 @@ class QuarantineBrowser(QWidget):
         self.reload()
 
     def retranslate(self) -> None:
-        """Set every text in the current UI language."""
+        """Set every text in the current UI language (the window title too: a top-level window
+        gets the LanguageChange event like any widget)."""
+        self.setWindowTitle(Q.translate("Tickets", "Quarantined messages — JMC Console"))
         self.model.retranslate()
         self.filter.setPlaceholderText(Q.translate("Tickets", "Filter by topic, device, reason or payload"))
         self.export.setText(Q.translate("Tickets", "Export CSV…"))

@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QFont
 
 from desktop.models.catalogue import Severity
 from desktop.views.tickets.i18n import anomaly_name
-from desktop.views.tickets.labels import status_label, unit_label
+from desktop.views.tickets.labels import age_label, status_label, status_short_label, unit_label
 from desktop.views.tickets.style import DIM_TEXT, SEVERITY_COLOUR, SHELVED_TEXT, severity_icon, severity_label
 from desktop.workflow.feed import FeedItem
 from desktop.workflow.rows import TicketRow, fmt_time
@@ -28,7 +28,9 @@ ROW_ROLE: Final = Qt.ItemDataRole.UserRole + 1  # the TicketRow
 SORT_ROLE: Final = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
 
-COL_SEVERITY, COL_CODE, COL_STATUS, COL_ORDER, COL_UNIT, COL_RAISED, COL_COUNT, COL_ASSIGNEE = range(8)
+COL_SEVERITY, COL_CODE, COL_STATUS, COL_ORDER, COL_UNIT, COL_RAISED, COL_COUNT, COL_ASSIGNEE, COL_AGE = range(
+    9
+)
 
 
 def _headers() -> list[str]:
@@ -41,6 +43,7 @@ def _headers() -> list[str]:
         Q.translate("Tickets", "Raised"),
         Q.translate("Tickets", "Count"),
         Q.translate("Tickets", "Assignee"),
+        Q.translate("Tickets", "Age"),
     ]
 
 
@@ -89,6 +92,16 @@ class TicketQueueModel(QAbstractTableModel):
     def rows(self) -> list[TicketRow]:
         return list(self._rows)
 
+    def set_now(self, now: float) -> None:
+        """The clock moved on: the ages (and the shelved look) are shown again."""
+        self.now = now
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(len(self._rows) - 1, len(self._headers) - 1),
+                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, SORT_ROLE],
+            )
+
     def retranslate(self) -> None:
         """The UI language changed: new header texts and cell labels (statuses, units, names)."""
         self._headers = _headers()
@@ -112,8 +125,12 @@ class TicketQueueModel(QAbstractTableModel):
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._headers):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._headers[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in (COL_AGE, COL_COUNT):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -122,11 +139,11 @@ class TicketQueueModel(QAbstractTableModel):
         r = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(r, col)
+            return self._display(r, col, self.now)
         if role == ROW_ROLE:
             return r
         if role == SORT_ROLE:
-            return self._sort_key(r, col)
+            return self._sort_key(r, col, self.now)
         if role == Qt.ItemDataRole.DecorationRole and col == COL_SEVERITY:
             return severity_icon(r.severity)
         if role == Qt.ItemDataRole.FontRole and r.state.needs_ack and r.is_active:
@@ -138,20 +155,42 @@ class TicketQueueModel(QAbstractTableModel):
                 return QBrush(SHELVED_TEXT)
             if col == COL_SEVERITY:
                 return QBrush(SEVERITY_COLOUR[r.severity])
-            if col in (COL_RAISED, COL_COUNT):
+            if col in (COL_RAISED, COL_COUNT, COL_AGE):
                 return QBrush(DIM_TEXT)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_AGE, COL_COUNT):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{r.id}\n{' '.join(anomaly_name(r.name_zh, r.name_en))}\n{r.detail}"
+            return self._tooltip(r)
         return None
 
+    def _tooltip(self, r: TicketRow) -> str:
+        """Everything a narrow queue may have elided or hidden, one fact a line."""
+        first, second = anomaly_name(r.name_zh, r.name_en)
+        lines = [
+            f"{severity_label(Severity(r.severity))} · {status_label(str(r.status))}",
+            f"{r.code} {first} / {second}",
+            f"{self._display(r, COL_ORDER, self.now)} · {self._display(r, COL_UNIT, self.now)}",
+            f"{fmt_time(r.raised_at)} ({self._display(r, COL_AGE, self.now)})",
+        ]
+        if r.assignee:
+            lines.append(f"{Q.translate('Tickets', 'Assignee')}: {r.assignee}")
+        lines += [r.detail, r.id]
+        return "\n".join(line for line in lines if line)
+
     @staticmethod
-    def _display(r: TicketRow, col: int) -> str:
+    def age_of(r: TicketRow, now: float) -> float:
+        """Seconds from raising to now (to closing, once closed)."""
+        end = r.closed_at if r.closed_at is not None else now
+        return max(0.0, end - r.raised_at)
+
+    @staticmethod
+    def _display(r: TicketRow, col: int, now: float) -> str:
         if col == COL_SEVERITY:
             return severity_label(Severity(r.severity))
         if col == COL_CODE:
             return f"{r.code} {anomaly_name(r.name_zh, r.name_en)[0]}"
         if col == COL_STATUS:
-            return status_label(str(r.status))
+            return status_short_label(str(r.status))
         if col == COL_ORDER:
             return r.order_no or r.subject
         if col == COL_UNIT:
@@ -163,17 +202,21 @@ class TicketQueueModel(QAbstractTableModel):
             return str(r.occurrences)
         if col == COL_ASSIGNEE:
             return r.assignee or ""
+        if col == COL_AGE:
+            return age_label(TicketQueueModel.age_of(r, now))
         return ""
 
     @staticmethod
-    def _sort_key(r: TicketRow, col: int) -> Any:
+    def _sort_key(r: TicketRow, col: int, now: float) -> Any:
         if col == COL_SEVERITY:
             return (-r.severity_rank, r.raised_at, r.id)
         if col == COL_RAISED:
             return (r.raised_at, r.id)
         if col == COL_COUNT:
             return (r.occurrences, r.id)
-        return (TicketQueueModel._display(r, col), r.id)
+        if col == COL_AGE:
+            return (TicketQueueModel.age_of(r, now), r.id)
+        return (TicketQueueModel._display(r, col, now), r.id)
 
 
 STATUS_ACTIVE, STATUS_SHELVED, STATUS_CLOSED, STATUS_ALL = "active", "shelved", "closed", "all"

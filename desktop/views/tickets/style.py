@@ -26,29 +26,38 @@ SEVERITY_SHAPE: Final = {
 }
 
 # the neutral dark palette: greys for everything normal
-BACKGROUND: Final = QColor("#26292c")
-SURFACE: Final = QColor("#303438")
+BACKGROUND: Final = QColor("#2b2d31")
+SURFACE: Final = QColor("#33363b")
 TEXT: Final = QColor("#d7dadc")
 DIM_TEXT: Final = QColor("#8d9296")
 SHELVED_TEXT: Final = QColor("#6d7276")
 
 DARK_STYLESHEET: Final = """
-QWidget { background: #26292c; color: #d7dadc; }
-QTableView { background: #26292c; alternate-background-color: #2b2e31; gridline-color: #3a3e42;
-             selection-background-color: #44505c; selection-color: #ffffff; }
-QHeaderView::section { background: #303438; color: #b9bdc0; border: 0; border-right: 1px solid #3a3e42;
-                       padding: 3px 6px; }
-QLineEdit, QComboBox, QPlainTextEdit, QTextEdit, QListWidget, QSpinBox {
-    background: #1f2124; border: 1px solid #464b50; padding: 2px 4px; }
-QPushButton { background: #3a3f44; border: 1px solid #50565c; padding: 4px 10px; }
-QPushButton:disabled { color: #6d7276; background: #2e3135; }
-QPushButton:focus { border: 1px solid #9fb6cc; }
-QGroupBox { border: 1px solid #3a3e42; margin-top: 14px; padding-top: 6px; }
-QGroupBox::title { subcontrol-origin: margin; left: 6px; color: #b9bdc0; }
-QCheckBox::indicator, QListView::indicator { width: 13px; height: 13px; border: 1px solid #9aa0a6;
-                                             background: #1f2124; }
+QWidget { background: #2b2d31; color: #d6d6d6; }
+QTableView { background: #26282c; alternate-background-color: #2b2d31; gridline-color: #3a3c41;
+             selection-background-color: #4c5561; selection-color: #ffffff; border: 1px solid #3a3c41; }
+QHeaderView::section { background: #232427; color: #b8b8b8; border: 0; border-right: 1px solid #3a3c41;
+                       border-bottom: 1px solid #3a3c41; padding: 4px 6px; }
+QLineEdit, QComboBox, QPlainTextEdit, QTextEdit, QListWidget, QSpinBox, QDoubleSpinBox {
+    background: #1f2023; border: 1px solid #4a4d53; border-radius: 3px; padding: 3px 5px; }
+QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus { border: 1px solid #8a96a3; }
+QPushButton, QToolButton { background: #3a3d42; border: 1px solid #50545a; border-radius: 3px;
+                           padding: 4px 10px; }
+QPushButton:hover, QToolButton:hover { background: #454950; }
+QPushButton:disabled { color: #6e7176; background: #2e3135; border-color: #3f4247; }
+QPushButton:focus, QToolButton:focus { border: 1px solid #9fb6cc; }
+QToolButton:checked { background: #3a3d42; }
+QToolButton#filterToggleActive { border: 1px solid #9fb6cc; color: #ffffff; font-weight: bold; }
+QGroupBox { border: 1px solid #3a3c41; border-radius: 3px; margin-top: 14px; padding-top: 6px; }
+QGroupBox::title { subcontrol-origin: margin; left: 8px; color: #b8b8b8; }
+QCheckBox::indicator, QListView::indicator { width: 14px; height: 14px; border: 1px solid #9aa0a6;
+                                             background: #1f2023; }
 QCheckBox::indicator:checked, QListView::indicator:checked { background: #9fb6cc; border: 1px solid #d7dadc; }
-QCheckBox::indicator:disabled { border: 1px solid #50565c; }
+QCheckBox::indicator:disabled { border: 1px solid #50545a; }
+QSplitter::handle { background: #1f2023; }
+QSplitter::handle:vertical { height: 5px; }
+QSplitter::handle:horizontal { width: 5px; }
+QLabel#alarmRate { color: #8e9196; }
 QLabel#alarmRateOver { color: #f08c00; font-weight: bold; }
 """
 
@@ -120,4 +129,5 @@ def severity_icon(severity: Severity, size: int = 16) -> QIcon:
         paint_shape(painter, QRectF(0, 0, size, size), severity)
         painter.end()
         icon = _ICONS[key] = QIcon(pixmap)
+        icon.addPixmap(pixmap, QIcon.Mode.Selected)  # the same shape and colour on a selected row
     return icon
