@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, QTimer
 from PySide6.QtCore import QCoreApplication as Q
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from desktop.app_backend import Backend
 from desktop.auth.accounts import AccountService, AuthenticatedUser
@@ -102,15 +102,6 @@ def sign_in(accounts: AccountService, parent: QWidget | None = None) -> Authenti
         )
 
 
-def stack_vertically(panel: QWidget) -> None:
-    """Queue above detail: a side dock is narrower than the panel's side-by-side default."""
-    splitter = panel.findChild(QSplitter)
-    if splitter is not None and splitter.count() == 2:
-        splitter.setOrientation(Qt.Orientation.Vertical)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([400, 500])
-
-
 class ConsoleSession(QObject):
     """Who is signed in and what the window offers them.
 
@@ -164,9 +155,12 @@ class ConsoleSession(QObject):
     def ticket_panel(self, parent: QWidget | None = None) -> TicketPanel:
         """``MainWindow``'s ``ticket_panel_factory``: the queue of the signed-in user."""
         assert self.backend.ticket_feed is not None
-        panel = TicketPanel(self.actions, self.backend.ticket_feed, self.user, parent)
+        settings = parent.settings if isinstance(parent, MainWindow) else None
+        panel = TicketPanel(
+            self.actions, self.backend.ticket_feed, self.user, parent,
+            orientation=Qt.Orientation.Vertical, settings=settings,  # queue above detail in the side dock
+        )  # fmt: skip
         panel.setObjectName("ticketPanel")
-        stack_vertically(panel)
         return panel
 
     def attach(self, window: MainWindow) -> None:
@@ -247,7 +241,6 @@ class ConsoleSession(QObject):
             self.quarantine_browser = browser
         else:
             browser.reload()
-        browser.setWindowTitle(Q.translate("ConsoleSession", "Quarantined messages — JMC Console"))
         browser.show()
         browser.raise_()
         return browser
