@@ -12,7 +12,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
-from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer
 
 from desktop.live.views import TripView
 from desktop.map.scheme import register_app_scheme
@@ -45,8 +45,10 @@ def spin_until(condition: Any, timeout_s: float = 30.0) -> None:
     while not condition():
         if time.monotonic() > deadline:
             raise TimeoutError("condition not met in time")
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        time.sleep(0.01)
+        # (QCoreApplication.processEvents(flags, ms) loses a reference to None in PySide6 6.12)
+        loop = QEventLoop()
+        QTimer.singleShot(20, loop.quit)
+        loop.exec()
 
 
 def dispose(widget: Any) -> None:

@@ -90,7 +90,9 @@ def test_many_updates_between_batches_coalesce_to_the_latest() -> None:
         b.merge(FeedDelta(changed=[trip("T1", lat=22.5 + k / 1000, fix_ts=T0 + k)]))
     batch = build(b)
     assert len(batch["m"]) == 1
-    assert ints(batch["p"], 5) == [(0, 22_509_000, 120_301_000, 9, 314)]
+    [(slot, lat, lon, fix_rel, speed)] = ints(batch["p"], 5)
+    assert (slot, lat, lon, speed) == (0, 22_509_000, 120_301_000, 314)
+    assert fix_rel + batch["b"] == T0 + 9
 
 
 def test_removed_trip_frees_its_slot_and_drops_pending_changes() -> None:
@@ -154,6 +156,11 @@ def test_resync_resends_everything_the_page_had() -> None:
     again = build(b)
     assert sorted(map(tuple, again["m"])) == sorted(map(tuple, first["m"]))
     assert sorted(ints(again["p"], 5)) == sorted(ints(first["p"], 5))
+    b.merge(FeedDelta(changed=[trip("T1", lat=22.6)]))  # a trip with a pending change is described too
+    b.resync()
+    third = build(b)
+    assert sorted(r[1] for r in third["m"]) == ["T1", "T2"]
+    assert {p[0]: p[1] for p in ints(third["p"], 5)}[b.slot_of("T1")] == 22_600_000
 
 
 def test_passive_trip_keeps_its_read_position_and_does_not_move_the_clock() -> None:

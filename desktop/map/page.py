@@ -38,7 +38,9 @@ JMC_SCRIPTS: Final = (
     STATIC_URL + "basemap/taiwan-land.js",
     STATIC_URL + "jmc/symbols.js",
     STATIC_URL + "jmc/vehicles.js",
+    STATIC_URL + "jmc/blit.js",
     STATIC_URL + "jmc/draw.js",
+    STATIC_URL + "jmc/cluster.js",
     STATIC_URL + "jmc/replay.js",
     STATIC_URL + "jmc/core.js",
 )

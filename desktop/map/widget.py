@@ -1,7 +1,8 @@
 """``MapView``: the live map widget (folium page + Leaflet in Qt WebEngine, fed through QWebChannel).
 
-``apply(delta)`` only merges into pending dictionaries; a 250 ms timer sends one compact batch of
-what changed (desktop/map/batch.py), so the page updates at 4 Hz whatever the ingest rate is.
+``apply(delta)`` only hands the delta to the map's batch thread (desktop/map/sender.py), which
+merges it and every 250 ms sends one compact batch of what changed (desktop/map/batch.py): the
+page updates at 4 Hz whatever the ingest rate is, and the GUI thread does next to nothing.
 Commands (focus, replay track, region) travel on the same channel, after any pending batch.
 """
 
@@ -14,7 +15,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Final
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -25,6 +26,7 @@ from desktop.map.batch import BatchBuilder
 from desktop.map.mbtiles import MBTilesSource
 from desktop.map.page import PageOptions, build_page, region_bounds
 from desktop.map.scheme import OfflineGuard, map_profile
+from desktop.map.sender import BATCH, BatchSender
 from desktop.models.sites import SiteIndex
 
 log = logging.getLogger(__name__)
@@ -96,7 +98,7 @@ class MapView(QWidget):
     ) -> None:
         super().__init__(parent)
         self._sites = sites
-        self._builder = BatchBuilder(trail_minutes)
+        self._sender = BatchSender(BatchBuilder(trail_minutes), FLUSH_INTERVAL_MS / 1000)
         profile, self._handler = map_profile()
         tile_info = None
         if tiles is not None:
@@ -119,9 +121,7 @@ class MapView(QWidget):
         self._is_ready = False
         self._queued: list[str] = []
         self._state: dict[str, str] = {}  # last command per kind, re-sent after a page reload
-        self._timer = QTimer(self)
-        self._timer.setInterval(FLUSH_INTERVAL_MS)
-        self._timer.timeout.connect(self._flush)
+        self._sender.outgoing.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._bridge.loaded.connect(self._on_page_ready)
         self._bridge.clicked.connect(self.tripClicked)
         self._bridge.stats.connect(self.statsReported)
@@ -130,16 +130,14 @@ class MapView(QWidget):
         html = build_page(sites, PageOptions(trail_minutes=trail_minutes, tiles=tile_info))
         self._page_name = f"live-{uuid.uuid4().hex[:12]}"
         self._url = self._handler.add_page(self._page_name, html)
-        handler, name = self._handler, self._page_name
-        self.destroyed.connect(lambda *_: handler.remove_page(name))
+        handler, name, sender = self._handler, self._page_name, self._sender
+        self.destroyed.connect(lambda *_: (handler.remove_page(name), sender.stop()))
         self._view.load(self._url)
 
     # -- the API the main window uses ----------------------------------------------------------
     def apply(self, delta: FeedDelta) -> None:
-        """Merge a feed delta; the page gets it with the next batch (at most 250 ms later)."""
-        self._builder.merge(delta)
-        if self._is_ready and not self._timer.isActive():
-            self._timer.start()
+        """Hand a feed delta over; the page gets it with the next batch (at most 250 ms later)."""
+        self._sender.put_delta(delta)
 
     def focus_trip(self, trip_id: str, *, follow: bool = False) -> None:
         """Centre on a trip and ring it; with ``follow`` the map keeps centring as it moves."""
@@ -199,43 +197,36 @@ class MapView(QWidget):
         return list(self._page.js_errors)
 
     def flush_now(self) -> None:
-        """Send the pending batch at once (also done before every command)."""
-        self._flush()
+        """Send what is pending at once instead of at the next tick (also done before commands)."""
+        self._sender.flush_soon()
 
     # -- internals ----------------------------------------------------------------------------
     def _send(self, kind: str, command: dict[str, Any]) -> None:
         text = json.dumps(command, ensure_ascii=False, allow_nan=False)
         self._state[kind] = text
         if self._is_ready:
-            self._flush()
-            self._bridge.command.emit(text)
+            self._sender.put_command(text)
         else:
             self._queued.append(text)
 
-    def _flush(self) -> None:
+    def _deliver(self, kind: str, text: str) -> None:
+        """On the GUI thread: pass a batch or command from the batch thread on to the page."""
         if not self._is_ready:
-            return
-        text = self._builder.build()
-        if text is None:
-            self._timer.stop()
-            return
-        self._bridge.batch.emit(text)
+            return  # the page went away; a reload resends everything
+        (self._bridge.batch if kind == BATCH else self._bridge.command).emit(text)
 
     def _on_page_ready(self) -> None:
         self._is_ready = True
+        self._sender.set_ready(True)
         queued, self._queued = self._queued, []
-        self._flush()
         for text in queued:
-            self._bridge.command.emit(text)
-        if self._builder.has_pending():
-            self._timer.start()
+            self._sender.put_command(text)
         self.ready.emit()
 
     def _on_render_process_gone(self, status: Any, exit_code: int) -> None:
         log.error("map page renderer ended (%s, code %s); reloading the map", status, exit_code)
         self._is_ready = False
-        self._timer.stop()
-        self._builder.resync()
+        self._sender.set_ready(False, resync=True)
         self._queued = list(self._state.values())
         QTimer.singleShot(500, lambda: self._view.load(self._url))
 

@@ -55,14 +55,14 @@
   };
 
   function drawBasemap(cfg) {
-    map.createPane('jmcLand').style.zIndex = 150;
     if (window.JMC_LAND) {
+      // on the map's shared canvas (the geofences' one), drawn first: one canvas less to composite
       L.geoJSON(window.JMC_LAND, {
-        pane: 'jmcLand',
-        renderer: L.canvas({ pane: 'jmcLand', padding: 0.2 }),
         interactive: false,
         style: { color: '#3b444c', weight: 0.8, fillColor: '#22282d', fillOpacity: 1 },
-      }).addTo(map);
+      })
+        .addTo(map)
+        .bringToBack();
     }
     if (cfg.tiles) {
       const t = cfg.tiles;
@@ -310,5 +310,6 @@
     dimmed: layer.dimmed,
     replay: replay.state(),
     lastDrawMs: layer.lastDrawMs,
+    drawParts: layer.parts || null,
   });
 })();

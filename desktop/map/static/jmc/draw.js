@@ -1,13 +1,20 @@
-/* One canvas for every vehicle, trail, cluster and label; redrawn at most once per animation frame. */
+/* Two canvases for every vehicle: trails (redrawn at most once a second, or when the view moves)
+   and symbols (redrawn with each batch, at most once per animation frame). */
 (function () {
   'use strict';
   const JMC = (window.JMC = window.JMC || {});
-  const CELL = 64; // cluster grid, CSS pixels
   const MARGIN = 24;
   const LABEL_ZOOM = 14; // abnormal vehicles get a text label from here
   const PLATE_ZOOM = 16; // every vehicle gets its plate from here
   const MAX_LABELS = 400;
+  const TRAIL_REDRAW_MS = 1000;
   const FONT = '"Noto Sans CJK TC", "Noto Sans TC", "Microsoft JhengHei", "PingFang TC", sans-serif';
+
+  function canvasIn(pane, cls) {
+    const canvas = L.DomUtil.create('canvas', `${cls} leaflet-zoom-animated`);
+    pane.appendChild(canvas);
+    return canvas;
+  }
 
   const VehicleLayer = L.Layer.extend({
     initialize(store, config) {
@@ -19,17 +26,21 @@
       this.lastDrawMs = 0;
       this.frames = 0;
       this.onFrame = null;
-      this.hits = { n: 0, slot: new Int32Array(0), x: new Float32Array(0), y: new Float32Array(0) };
+      this.hits = { n: 0, slot: new Int32Array(1024), x: new Float32Array(1024), y: new Float32Array(1024) };
       this.clusters = [];
+      this._lastTrailDraw = 0;
+      this._trailTimer = 0;
+      this._sprites = null;
+      this._bucketCap = 0;
     },
 
     onAdd(map) {
       const pane = map.getPane('jmcVehicles') || map.createPane('jmcVehicles');
       pane.style.zIndex = 450;
       pane.style.pointerEvents = 'none';
-      this._canvas = L.DomUtil.create('canvas', 'jmc-vehicles leaflet-zoom-animated');
-      pane.appendChild(this._canvas);
-      this._ctx = this._canvas.getContext('2d');
+      // trails are rasterised into a pixel buffer (at most once a second) copied under the symbols
+      this._trailPixels = null;
+      this._canvas = canvasIn(pane, 'jmc-vehicles');
       map.on('moveend zoomend viewreset resize', this._reset, this);
       map.on('zoomanim', this._animateZoom, this);
       this._reset();
@@ -53,58 +64,77 @@
       const dpr = window.devicePixelRatio || 1;
       this._topLeft = map.containerPointToLayerPoint([0, 0]);
       this._bounds = map.getBounds();
-      L.DomUtil.setPosition(this._canvas, this._topLeft);
-      if (this._canvas.width !== Math.round(size.x * dpr) || this._canvas.height !== Math.round(size.y * dpr)) {
-        this._canvas.width = Math.round(size.x * dpr);
-        this._canvas.height = Math.round(size.y * dpr);
-        this._canvas.style.width = size.x + 'px';
-        this._canvas.style.height = size.y + 'px';
+      const canvas = this._canvas;
+      L.DomUtil.setPosition(canvas, this._topLeft);
+      if (canvas.width !== Math.round(size.x * dpr) || canvas.height !== Math.round(size.y * dpr)) {
+        canvas.width = Math.round(size.x * dpr);
+        canvas.height = Math.round(size.y * dpr);
+        canvas.style.width = size.x + 'px';
+        canvas.style.height = size.y + 'px';
       }
-      this.draw();
+      this.draw(true);
     },
 
     requestDraw() {
       if (this._frame || !this._map) return;
       this._frame = requestAnimationFrame(() => {
         this._frame = 0;
-        this.draw();
+        this.draw(false);
       });
     },
 
     // Container pixel x = mx * scale - ox (same for y), for the current view.
     _view() {
       const map = this._map;
-      const scale = map.options.crs.scale(map.getZoom());
       const origin = map.getPixelOrigin();
       const size = map.getSize();
-      return { scale, ox: origin.x + this._topLeft.x, oy: origin.y + this._topLeft.y, w: size.x, h: size.y };
+      return {
+        scale: map.options.crs.scale(map.getZoom()),
+        ox: origin.x + this._topLeft.x,
+        oy: origin.y + this._topLeft.y,
+        w: size.x,
+        h: size.y,
+        dpr: window.devicePixelRatio || 1,
+      };
     },
 
-    draw() {
+    draw(viewChanged) {
       if (!this._map) return;
       const t0 = performance.now();
-      const ctx = this._ctx;
-      const dpr = window.devicePixelRatio || 1;
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-      ctx.clearRect(0, 0, this._canvas.width, this._canvas.height);
-      this._canvas.style.opacity = this.dimmed ? '0.35' : '1';
       const v = this._view();
+      const ctx = this._canvas.getContext('2d', { willReadFrequently: true }); // CPU canvas: pixels are written directly
+      ctx.setTransform(v.dpr, 0, 0, v.dpr, 0, 0);
+      ctx.clearRect(0, 0, v.w, v.h);
+      this._canvas.style.opacity = this.dimmed ? '0.35' : '1';
       this.hits.n = 0;
       this.clusters = [];
-      if (this._map.getZoom() < this.clusterBelow) this._drawClustered(ctx, v);
-      else this._drawAll(ctx, v);
+      if (this._map.getZoom() < this.clusterBelow) {
+        if (this._lastTrailDraw !== -1) this._clearTrails();
+        JMC.drawClusters(this, ctx, v);
+      } else {
+        const b = this._visible(v);
+        const t1 = performance.now();
+        this._maybeDrawTrails(v, b, viewChanged);
+        const t2 = performance.now();
+        this._blitSymbols(ctx, v, b);
+        const t3 = performance.now();
+        this._drawLabels(ctx, b);
+        this.parts = { visible: t1 - t0, trails: t2 - t1, symbols: t3 - t2, labels: performance.now() - t3 };
+      }
       this._drawFocus(ctx, v);
+      const t4 = performance.now();
+      ctx.getImageData(0, 0, 1, 1); // finish rasterising now, so the time measured is the real cost
+      if (this.parts) this.parts.raster = performance.now() - t4;
       this.lastDrawMs = performance.now() - t0;
       this.frames++;
       if (this.onFrame) this.onFrame(this.lastDrawMs);
     },
 
-    _hit(slot, x, y) {
+    hit(slot, x, y) {
       const h = this.hits;
       if (h.n === h.slot.length) {
-        const cap = Math.max(1024, h.n * 2);
         const grow = (Type, old) => {
-          const a = new Type(cap);
+          const a = new Type(old.length * 2);
           a.set(old);
           return a;
         };
@@ -118,93 +148,178 @@
       h.n++;
     },
 
-    // Visible located vehicles, bucketed by severity: [[slot...] x 5] with screen positions.
+    // Visible located vehicles by severity, in reused typed arrays: {slot[5], x[5], y[5], n[5]}.
     _visible(v) {
       const s = this.store;
-      const buckets = [[], [], [], [], []];
+      if (this._bucketCap < s.cap) {
+        this._bucketCap = s.cap;
+        const make = (Type) => [0, 1, 2, 3, 4].map(() => new Type(s.cap));
+        this._b = { slot: make(Int32Array), x: make(Float32Array), y: make(Float32Array), n: new Int32Array(5) };
+      }
+      const b = this._b;
+      b.n.fill(0);
       for (let slot = 0; slot < s.high; slot++) {
         if (!s.live[slot] || !s.located[slot]) continue;
         const x = s.mx[slot] * v.scale - v.ox;
         const y = s.my[slot] * v.scale - v.oy;
         if (x < -MARGIN || y < -MARGIN || x > v.w + MARGIN || y > v.h + MARGIN) continue;
-        buckets[s.sev[slot]].push(slot, x, y);
+        const sev = s.sev[slot];
+        const k = b.n[sev]++;
+        b.slot[sev][k] = slot;
+        b.x[sev][k] = x;
+        b.y[sev][k] = y;
       }
-      return buckets;
+      return b;
     },
 
-    _drawAll(ctx, v) {
-      const buckets = this._visible(v);
-      this._drawTrails(ctx, v, buckets);
-      for (let sev = 0; sev < 5; sev++) this._drawSymbols(ctx, buckets[sev], sev);
-      this._drawLabels(ctx, buckets);
+    _clearTrails() {
+      this._trailPixels = null;
+      this._lastTrailDraw = -1;
     },
 
-    _drawTrails(ctx, v, buckets) {
+    _maybeDrawTrails(v, b, viewChanged) {
+      const now = performance.now();
+      const due = this._lastTrailDraw + TRAIL_REDRAW_MS - now;
+      if (!viewChanged && this._lastTrailDraw > 0 && (!this.store.trailsChanged || due > 0)) {
+        if (this.store.trailsChanged && !this._trailTimer) {
+          this._trailTimer = setTimeout(() => {
+            this._trailTimer = 0;
+            this.requestDraw();
+          }, due);
+        }
+        return;
+      }
+      this.store.trailsChanged = false;
+      this._lastTrailDraw = now;
+      this._trailPixels = this._rasterTrails(v, b, this._trailPixels);
+    },
+
+    // Trails as 1 px lines (2 px for abnormal vehicles) straight into a pixel buffer: stroking
+    // thousands of antialiased paths costs hundreds of ms in software; this costs a few.
+    _rasterTrails(v, b, reuse) {
       const s = this.store;
-      ctx.lineJoin = 'round';
-      ctx.lineCap = 'round';
-      for (let sev = 0; sev < 5; sev++) {
-        const list = buckets[sev];
-        if (!list.length) continue;
-        ctx.beginPath();
-        for (let i = 0; i < list.length; i += 3) {
-          const slot = list[i];
-          const tr = s.trail[slot];
-          if (!tr || !tr.length || s.kind[slot] === 1) continue;
-          let px = tr[0] * v.scale - v.ox;
-          let py = tr[1] * v.scale - v.oy;
-          ctx.moveTo(px, py);
-          for (let k = 3; k < tr.length; k += 3) {
-            const x = tr[k] * v.scale - v.ox;
-            const y = tr[k + 1] * v.scale - v.oy;
-            if (Math.abs(x - px) + Math.abs(y - py) < 2) continue; // sub-pixel steps add nothing
-            ctx.lineTo(x, y);
+      const cap = JMC.Store.TRAIL_CAP;
+      const w = this._canvas.width;
+      const h = this._canvas.height;
+      const pixels = reuse && reuse.length === w * h ? reuse.fill(0) : new Uint32Array(w * h);
+      const lines = new JMC.Blitter();
+      lines.attach(pixels, w, h);
+      const k = v.scale * v.dpr;
+      for (let sev = 4; sev >= 0; sev--) {
+        const n = b.n[sev];
+        if (!n) continue;
+        const rgba = JMC.Blitter.rgba(this.styles[sev].colour, sev === 0 ? 0.3 : 0.55);
+        const slots = b.slot[sev];
+        for (let i = 0; i < n; i++) {
+          const slot = slots[i];
+          const len = s.tLen[slot];
+          if (len < 2 || s.kind[slot] === 1) continue;
+          const base = slot * cap;
+          const head = s.tHead[slot];
+          const ax = (s.ax[slot] * v.scale - v.ox) * v.dpr;
+          const ay = (s.ay[slot] * v.scale - v.oy) * v.dpr;
+          let px = ax + s.tx[base + head] * k;
+          let py = ay + s.ty[base + head] * k;
+          for (let j = 1; j < len; j++) {
+            const at = base + ((head + j) % cap);
+            const x = ax + s.tx[at] * k;
+            const y = ay + s.ty[at] * k;
+            if (Math.abs(x - px) + Math.abs(y - py) < 1.5 && j < len - 1) continue;
+            lines.line(px, py, x, y, rgba, sev > 0);
             px = x;
             py = y;
           }
-          ctx.lineTo(list[i + 1], list[i + 2]);
         }
-        ctx.strokeStyle = this.styles[sev].colour;
-        ctx.globalAlpha = sev === 0 ? 0.3 : 0.55;
-        ctx.lineWidth = sev === 0 ? 1.2 : 2;
-        ctx.stroke();
       }
-      ctx.globalAlpha = 1;
+      return pixels;
     },
 
-    _drawSymbols(ctx, list, sev) {
-      if (!list.length) return;
+    // The short line from each trail's last point to where its vehicle is now, under the symbols.
+    _blitHeads(blit, v, b) {
       const s = this.store;
-      const style = this.styles[sev];
-      const r = style.size;
-      for (let hollow = 0; hollow < 2; hollow++) {
-        ctx.beginPath();
-        let any = false;
-        for (let i = 0; i < list.length; i += 3) {
-          const slot = list[i];
-          if (s.kind[slot] !== hollow) continue;
-          JMC.symbols.pathShape(ctx, style.shape, list[i + 1], list[i + 2], r);
-          this._hit(slot, list[i + 1], list[i + 2]);
-          any = true;
-        }
-        if (!any) continue;
-        if (hollow) {
-          ctx.fillStyle = '#15191d';
-          ctx.fill();
-          ctx.strokeStyle = style.colour;
-          ctx.lineWidth = 2;
-          ctx.stroke();
-        } else {
-          ctx.fillStyle = style.colour;
-          ctx.fill();
-          ctx.strokeStyle = style.shape === 'ring-circle' ? '#e6fbff' : '#0d1013';
-          ctx.lineWidth = style.shape === 'ring-circle' ? 1.5 : 1;
-          ctx.stroke();
+      const cap = JMC.Store.TRAIL_CAP;
+      for (let sev = 0; sev < 5; sev++) {
+        const n = b.n[sev];
+        if (!n) continue;
+        const rgba = JMC.Blitter.rgba(this.styles[sev].colour, sev === 0 ? 0.3 : 0.55);
+        for (let i = 0; i < n; i++) {
+          const slot = b.slot[sev][i];
+          const len = s.tLen[slot];
+          if (!len || s.kind[slot] === 1) continue;
+          const last = slot * cap + ((s.tHead[slot] + len - 1) % cap);
+          const x0 = ((s.ax[slot] + s.tx[last]) * v.scale - v.ox) * v.dpr;
+          const y0 = ((s.ay[slot] + s.ty[last]) * v.scale - v.oy) * v.dpr;
+          blit.line(x0, y0, b.x[sev][i] * v.dpr, b.y[sev][i] * v.dpr, rgba, sev > 0);
         }
       }
     },
 
-    _drawLabels(ctx, buckets) {
+    // One pre-drawn sprite per severity and fill (solid = active, hollow = passive seal).
+    sprite(sev, hollow, dpr) {
+      if (!this._sprites || this._spriteDpr !== dpr) {
+        this._spriteDpr = dpr;
+        this._sprites = this.styles.map((style) =>
+          [false, true].map((isHollow) => {
+            const half = Math.ceil(style.size + 3);
+            const canvas = document.createElement('canvas');
+            canvas.width = canvas.height = Math.ceil(2 * half * dpr);
+            const c = canvas.getContext('2d');
+            c.setTransform(dpr, 0, 0, dpr, 0, 0);
+            c.beginPath();
+            JMC.symbols.pathShape(c, style.shape, half, half, style.size);
+            c.fillStyle = isHollow ? '#15191d' : style.colour;
+            c.fill();
+            c.strokeStyle = isHollow ? style.colour : style.shape === 'ring-circle' ? '#e6fbff' : '#0d1013';
+            c.lineWidth = isHollow ? 2 : style.shape === 'ring-circle' ? 1.5 : 1;
+            c.stroke();
+            return canvas;
+          }),
+        );
+      }
+      return this._sprites[sev][hollow];
+    },
+
+    // A few symbols (cluster view): sprites drawn on whole device pixels.
+    _drawSymbols(ctx, v, slots, xs, ys, n, sev) {
+      if (!n) return;
+      const s = this.store;
+      const solid = this.sprite(sev, 0, v.dpr);
+      const hollow = this.sprite(sev, 1, v.dpr);
+      const off = solid.width / 2;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      for (let i = 0; i < n; i++) {
+        const slot = slots[i];
+        ctx.drawImage(s.kind[slot] === 1 ? hollow : solid, Math.round(xs[i] * v.dpr - off), Math.round(ys[i] * v.dpr - off));
+        this.hit(slot, xs[i], ys[i]);
+      }
+      ctx.setTransform(v.dpr, 0, 0, v.dpr, 0, 0);
+    },
+
+    // Every visible vehicle, least severe first, as pixels (this replaces the canvas content).
+    _blitSymbols(ctx, v, b) {
+      const s = this.store;
+      if (!this._blit) this._blit = new JMC.Blitter();
+      const blit = this._blit;
+      blit.begin(ctx, this._canvas.width, this._canvas.height, this._trailPixels);
+      this._blitHeads(blit, v, b);
+      for (let sev = 0; sev < 5; sev++) {
+        const n = b.n[sev];
+        if (!n) continue;
+        const solid = blit.sprite(this, sev, 0, v.dpr);
+        const hollow = blit.sprite(this, sev, 1, v.dpr);
+        const slots = b.slot[sev];
+        const xs = b.x[sev];
+        const ys = b.y[sev];
+        for (let i = 0; i < n; i++) {
+          const slot = slots[i];
+          blit.put(s.kind[slot] === 1 ? hollow : solid, Math.round(xs[i] * v.dpr), Math.round(ys[i] * v.dpr));
+          this.hit(slot, xs[i], ys[i]);
+        }
+      }
+      blit.end(ctx);
+    },
+
+    _drawLabels(ctx, b) {
       const zoom = this._map.getZoom();
       if (zoom < LABEL_ZOOM) return;
       const s = this.store;
@@ -215,13 +330,12 @@
       ctx.lineJoin = 'round';
       for (let sev = 4; sev >= 0 && drawn < MAX_LABELS; sev--) {
         if (sev === 0 && zoom < PLATE_ZOOM) break;
-        const list = buckets[sev];
         const style = this.styles[sev];
-        for (let i = 0; i < list.length && drawn < MAX_LABELS; i += 3) {
-          const slot = list[i];
-          const x = list[i + 1] + style.size + 4;
-          const y = list[i + 2];
-          const key = Math.round(x / 90) + ',' + Math.round(y / 16);
+        for (let i = 0; i < b.n[sev] && drawn < MAX_LABELS; i++) {
+          const slot = b.slot[sev][i];
+          const x = b.x[sev][i] + style.size + 4;
+          const y = b.y[sev][i];
+          const key = Math.round(x / 90) * 100000 + Math.round(y / 16);
           if (taken.has(key)) continue;
           taken.add(key);
           const plate = s.meta[slot][4] || s.meta[slot][1];
@@ -234,102 +348,6 @@
           drawn++;
         }
       }
-    },
-
-    _drawClustered(ctx, v) {
-      const s = this.store;
-      const gw = Math.ceil(v.w / CELL) + 2;
-      const gh = Math.ceil(v.h / CELL) + 2;
-      const n = gw * gh;
-      const count = new Int32Array(n);
-      const sx = new Float64Array(n);
-      const sy = new Float64Array(n);
-      const worst = new Uint8Array(n);
-      const abnormal = new Int32Array(n);
-      const first = new Int32Array(n);
-      for (let slot = 0; slot < s.high; slot++) {
-        if (!s.live[slot] || !s.located[slot]) continue;
-        const x = s.mx[slot] * v.scale - v.ox;
-        const y = s.my[slot] * v.scale - v.oy;
-        if (x < -CELL || y < -CELL || x > v.w + CELL || y > v.h + CELL) continue;
-        const c = Math.floor(x / CELL + 1) + Math.floor(y / CELL + 1) * gw;
-        if (c < 0 || c >= n) continue;
-        if (!count[c]) first[c] = slot;
-        count[c]++;
-        sx[c] += x;
-        sy[c] += y;
-        const sev = s.sev[slot];
-        if (sev) abnormal[c]++;
-        if (sev > worst[c]) worst[c] = sev;
-      }
-      // merge neighbouring cells whose discs would overlap (one pass, biggest first)
-      const cells = [];
-      for (let c = 0; c < n; c++) if (count[c]) cells.push(c);
-      cells.sort((a, b) => count[b] - count[a]);
-      const radius = (k) => (k === 1 ? 6 : 11 + 4 * Math.log10(k));
-      const gone = new Uint8Array(n);
-      for (let i = 0; i < cells.length; i++) {
-        const a = cells[i];
-        if (gone[a]) continue;
-        for (let j = i + 1; j < cells.length; j++) {
-          const b = cells[j];
-          if (gone[b]) continue;
-          const dx = sx[a] / count[a] - sx[b] / count[b];
-          const dy = sy[a] / count[a] - sy[b] / count[b];
-          const reach = radius(count[a]) + radius(count[b]) + 2;
-          if (dx * dx + dy * dy >= reach * reach) continue;
-          count[a] += count[b];
-          sx[a] += sx[b];
-          sy[a] += sy[b];
-          abnormal[a] += abnormal[b];
-          if (worst[b] > worst[a]) worst[a] = worst[b];
-          gone[b] = 1;
-        }
-      }
-      const singles = [[], [], [], [], []];
-      const groups = [];
-      for (const c of cells) {
-        if (gone[c]) continue;
-        if (count[c] === 1) {
-          const slot = first[c];
-          singles[s.sev[slot]].push(slot, sx[c], sy[c]);
-        } else {
-          groups.push(c);
-        }
-      }
-      for (let sev = 0; sev < 5; sev++) this._drawSymbols(ctx, singles[sev], sev);
-      groups.sort((a, b) => worst[a] - worst[b]);
-      ctx.textAlign = 'center';
-      ctx.textBaseline = 'middle';
-      for (const c of groups) {
-        const x = sx[c] / count[c];
-        const y = sy[c] / count[c];
-        const r = radius(count[c]);
-        const style = this.styles[worst[c]];
-        ctx.beginPath();
-        ctx.arc(x, y, r, 0, Math.PI * 2);
-        ctx.fillStyle = 'rgba(38,44,50,0.92)';
-        ctx.fill();
-        ctx.lineWidth = worst[c] ? 2.5 : 1.5;
-        ctx.strokeStyle = worst[c] ? style.colour : '#6b747d';
-        ctx.stroke();
-        ctx.font = `600 12px ${FONT}`;
-        ctx.fillStyle = '#e1e6ea';
-        ctx.fillText(count[c] >= 10000 ? Math.round(count[c] / 1000) + 'k' : String(count[c]), x, y);
-        if (abnormal[c]) {
-          const bx = x + r * 0.8;
-          const by = y - r * 0.8;
-          ctx.beginPath();
-          JMC.symbols.pathShape(ctx, style.shape, bx, by, 6.5);
-          ctx.fillStyle = style.colour;
-          ctx.fill();
-          ctx.lineWidth = 1;
-          ctx.strokeStyle = '#0d1013';
-          ctx.stroke();
-        }
-        this.clusters.push({ x, y, r, count: count[c], worst: worst[c], abnormal: abnormal[c] });
-      }
-      ctx.textAlign = 'start';
     },
 
     _drawFocus(ctx, v) {

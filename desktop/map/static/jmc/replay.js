@@ -99,7 +99,7 @@
       } else {
         this.cursor.setLatLng(latlng);
       }
-      if (!this.map.getBounds().pad(-0.1).contains(latlng)) this.map.panTo(latlng, { animate: false });
+      if (!this.map.getBounds().contains(latlng)) this.map.panTo(latlng, { animate: false });
       return i;
     }
 

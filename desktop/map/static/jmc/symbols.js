@@ -22,6 +22,20 @@
       case 'square':
         ctx.rect(x - r * 0.8, y - r * 0.8, r * 1.6, r * 1.6);
         break;
+      case 'octagon': {
+        const a = r * 0.924; // cos 22.5 deg
+        const b = r * 0.383; // sin 22.5 deg
+        ctx.moveTo(x + a, y - b);
+        ctx.lineTo(x + a, y + b);
+        ctx.lineTo(x + b, y + a);
+        ctx.lineTo(x - b, y + a);
+        ctx.lineTo(x - a, y + b);
+        ctx.lineTo(x - a, y - b);
+        ctx.lineTo(x - b, y - a);
+        ctx.lineTo(x + b, y - a);
+        ctx.closePath();
+        break;
+      }
       default: // circle, ring-circle
         ctx.moveTo(x + r, y);
         ctx.arc(x, y, r, 0, Math.PI * 2);

@@ -4,7 +4,7 @@
   const JMC = (window.JMC = window.JMC || {});
   const NO_FIX = -2147483648;
   const DEG = Math.PI / 180;
-  const MAX_TRAIL = 3 * 130; // [mx, my, ts] triples; batch.py sends at most ~60 per window
+  const TRAIL_CAP = 64; // points per trail (a ring); batch.py sends at most ~60 per window
 
   const mercX = (lon) => (lon + 180) / 360;
   function mercY(lat) {
@@ -30,15 +30,16 @@
       this.base = 0;
       this.now = 0;
       this.lastPrune = 0;
+      this.trailsChanged = false;
       this.grow(4096);
     }
 
     grow(need) {
       if (need <= this.cap) return;
-      let cap = Math.max(this.cap * 2, 4096);
-      while (cap < need) cap *= 2;
-      const copy = (Type, old) => {
-        const arr = new Type(cap);
+      // grow by a quarter, in steps of 1024: the trail pool is TRAIL_CAP entries per slot
+      const cap = Math.ceil(Math.max(need, this.cap * 1.25, 4096) / 1024) * 1024;
+      const copy = (Type, old, per = 1) => {
+        const arr = new Type(cap * per);
         if (old) arr.set(old);
         return arr;
       };
@@ -52,8 +53,14 @@
       this.kind = copy(Uint8Array, this.kind);
       this.live = copy(Uint8Array, this.live);
       this.located = copy(Uint8Array, this.located);
+      this.tHead = copy(Int32Array, this.tHead);
+      this.tLen = copy(Int32Array, this.tLen);
+      this.ax = copy(Float64Array, this.ax); // trail anchor (first point) per slot
+      this.ay = copy(Float64Array, this.ay);
+      this.tx = copy(Float32Array, this.tx, TRAIL_CAP); // offsets from the anchor: small, so float32 is exact enough
+      this.ty = copy(Float32Array, this.ty, TRAIL_CAP);
+      this.tt = copy(Int32Array, this.tt, TRAIL_CAP);
       this.meta = this.meta || [];
-      this.trail = this.trail || [];
       this.cap = cap;
     }
 
@@ -64,7 +71,8 @@
       this.live[slot] = 0;
       this.located[slot] = 0;
       this.meta[slot] = null;
-      this.trail[slot] = null;
+      this.tLen[slot] = 0;
+      this.trailsChanged = true;
     }
 
     // Apply one batch; returns the slots whose position changed.
@@ -85,7 +93,7 @@
         if (!this.live[slot]) {
           this.live[slot] = 1;
           this.located[slot] = 0;
-          this.trail[slot] = null;
+          this.tLen[slot] = 0;
         }
       }
       const p = decodeInt32(batch.p);
@@ -112,29 +120,50 @@
       for (let i = 0; i < t.length; i += 4) {
         const slot = t[i];
         if (slot >= this.cap || !this.live[slot]) continue;
-        let tr = this.trail[slot];
-        if (!tr) tr = this.trail[slot] = [];
-        tr.push(mercX(t[i + 3] / 1e6), mercY(t[i + 2] / 1e6), t[i + 1]);
-        if (tr.length > MAX_TRAIL || tr[2] < cutoff) this.pruneOne(slot, cutoff);
+        this.pushTrail(slot, mercX(t[i + 3] / 1e6), mercY(t[i + 2] / 1e6), t[i + 1]);
       }
-      if (this.now - this.lastPrune >= 10) this.pruneAll();
+      if (t.length) this.trailsChanged = true;
+      if (this.now - this.lastPrune >= 5) this.pruneAll(cutoff);
       return moved;
     }
 
-    pruneOne(slot, cutoff) {
-      const tr = this.trail[slot];
-      let k = 0;
-      while (k < tr.length && tr[k + 2] < cutoff) k += 3;
-      if (tr.length - k > MAX_TRAIL) k = tr.length - MAX_TRAIL;
-      if (k > 0) tr.splice(0, k);
+    // Trails live in one pool: slot s owns entries [s * TRAIL_CAP, (s + 1) * TRAIL_CAP), a ring.
+    pushTrail(slot, mx, my, ts) {
+      const len = this.tLen[slot];
+      const base = slot * TRAIL_CAP;
+      if (!len) {
+        this.ax[slot] = mx;
+        this.ay[slot] = my;
+      }
+      let k;
+      if (len < TRAIL_CAP) {
+        k = (this.tHead[slot] + len) % TRAIL_CAP;
+        this.tLen[slot] = len + 1;
+      } else {
+        k = this.tHead[slot]; // full: overwrite the oldest
+        this.tHead[slot] = (k + 1) % TRAIL_CAP;
+      }
+      this.tx[base + k] = mx - this.ax[slot];
+      this.ty[base + k] = my - this.ay[slot];
+      this.tt[base + k] = ts;
     }
 
-    pruneAll() {
+    pruneAll(cutoff) {
       this.lastPrune = this.now;
-      const cutoff = this.now - this.trailSeconds;
       for (let slot = 0; slot < this.high; slot++) {
-        const tr = this.trail[slot];
-        if (tr && tr.length && tr[2] < cutoff) this.pruneOne(slot, cutoff);
+        let len = this.tLen[slot];
+        if (!len) continue;
+        const base = slot * TRAIL_CAP;
+        let head = this.tHead[slot];
+        while (len > 0 && this.tt[base + head] < cutoff) {
+          head = (head + 1) % TRAIL_CAP;
+          len--;
+        }
+        if (len !== this.tLen[slot]) {
+          this.tHead[slot] = head;
+          this.tLen[slot] = len;
+          this.trailsChanged = true;
+        }
       }
     }
 
@@ -176,11 +205,12 @@
         lon: located ? this.lon[slot] / 1e6 : null,
         fixTs: this.fix[slot] === NO_FIX ? null : this.base + this.fix[slot],
         speedKmh: this.speed[slot] === NO_FIX ? null : this.speed[slot] / 10,
-        trailPoints: this.trail[slot] ? this.trail[slot].length / 3 : 0,
+        trailPoints: this.tLen[slot],
       };
     }
   }
 
+  Store.TRAIL_CAP = TRAIL_CAP;
   JMC.Store = Store;
   JMC.geo = { mercX, mercY, NO_FIX };
 })();
