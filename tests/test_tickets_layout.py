@@ -213,6 +213,18 @@ def test_five_columns_by_default_the_others_from_the_header_menu(
     assert shown_columns(docked_panel(qtbot, d, settings=gui_settings)) == DEFAULT_COLUMNS
 
 
+def test_default_widths_follow_the_language_chosen_ones_stay(qtbot: Any, zh_tw: Any) -> None:
+    panel = docked_panel(qtbot, busy_desk())
+    columns = panel.view.columns
+    zh = columns.default_widths()
+    columns.resizeSection(COL_AGE, zh[COL_AGE] + 17)  # chosen by the officer
+    switch(zh_tw, "en")
+    en = columns.default_widths()
+    assert en[COL_STATUS] != zh[COL_STATUS]  # "Sign-off" is wider than 待簽核
+    assert columns.sectionSize(COL_STATUS) == en[COL_STATUS]
+    assert columns.sectionSize(COL_AGE) == zh[COL_AGE] + 17
+
+
 def test_the_age_column_reads_compactly_and_sorts_by_age(qtbot: Any, zh_tw: Any) -> None:
     minute, hour, day = 60, 3600, 86400
     ages = (30, 45 * minute, 99 * minute, 3.56 * hour, 27 * hour, 2.55 * day, 12 * day)

@@ -13,6 +13,7 @@ from typing import Final
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -125,6 +126,7 @@ class QueueHeaderView(QHeaderView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu_at)
         self._settings: QSettings | None = None
+        self._defaults: dict[int, int] = {}  # the default widths in the language they were made for
         self.sectionResized.connect(self._changed)
         self.sectionMoved.connect(self._changed)
         self.sortIndicatorChanged.connect(self._changed)
@@ -168,6 +170,17 @@ class QueueHeaderView(QHeaderView):
             COL_ASSIGNEE: fit("wang.officer"),
         }
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """A new language: columns still at their default width take the new language's one
+        (widths someone chose stay)."""
+        if event.type() == QEvent.Type.LanguageChange and self.count():
+            before, after = self._defaults, self.default_widths()
+            for logical, width in after.items():
+                if logical < self.count() and self.sectionSize(logical) == before.get(logical):
+                    self.resizeSection(logical, width)
+            self._defaults = after
+        super().changeEvent(event)
+
     def reset_columns(self) -> None:
         """The default columns, order and widths (what a new console shows)."""
         saving, self._settings = self._settings, None  # one save at the end
@@ -180,7 +193,8 @@ class QueueHeaderView(QHeaderView):
                 stretch = logical in (COL_CODE, COL_ORDER)  # they share what the others leave
                 mode = QHeaderView.ResizeMode.Stretch if stretch else QHeaderView.ResizeMode.Interactive
                 self.setSectionResizeMode(logical, mode)
-            for logical, width in self.default_widths().items():
+            self._defaults = self.default_widths()
+            for logical, width in self._defaults.items():
                 if logical < self.count():
                     self.resizeSection(logical, width)
         finally:
@@ -229,6 +243,8 @@ class QueueHeaderView(QHeaderView):
             restored = self.restoreState(state) and self.count() > COL_AGE
         if not restored:
             self.reset_columns()
+        else:
+            self._defaults = self.default_widths()
         self.setSectionHidden(COL_SEVERITY, False)
         self.setSectionHidden(COL_CODE, False)
         self._settings = settings
