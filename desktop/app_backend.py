@@ -1,9 +1,10 @@
-"""What runs behind the main window (Qt-free): the pipeline with the tickets restored from the
-store, the ingest service writing into the store, the feeds the GUI polls, the ticket writer,
-the upstream mirror and, for ``--demo``, a private broker with the traffic simulator.
+"""What runs behind the main window (Qt-free): the pipeline rebuilt from the store (its message
+journal replayed, its tickets reconciled with the stored ones), the ingest service writing into
+the store, the feeds the GUI polls, the ticket writer, the upstream mirror and, for ``--demo``,
+a private broker with the traffic simulator.
 
     backend = Backend(sites, roster, config, store=store, broker_url=url)
-    backend.prepare()        # restore open tickets, feeds, ingest service (not connected yet)
+    backend.prepare()        # replay the journal, restore tickets, feeds, ingest service (not connected)
     backend.start()          # connect, mirror, samplers (and the demo traffic)
     ...
     backend.stop()           # everything it started, in order; the store stays open
@@ -34,7 +35,7 @@ from desktop.models.pipeline import Pipeline
 from desktop.models.sites import Roster, SiteIndex, load_roster, load_sites
 from desktop.models.ticket import Ticket
 from desktop.store.api import Store
-from desktop.store.reload import load_open_tickets
+from desktop.store.journal_replay import RestoreReport, restore_pipeline
 from desktop.workflow.feed import TicketFeed
 from desktop.workflow.quarantine import QuarantineReader, QuarantineRow
 
@@ -87,7 +88,9 @@ class Backend:
         self.demo = DemoTraffic(sites, roster, demo, err) if demo is not None else None
         self.service: IngestService | None = None
         self._offline_lock = threading.Lock()
+        #: the open tickets after the restart (replayed from the journal or restored from the store)
         self.restored: list[Ticket] = []
+        self.restart: RestoreReport | None = None
         self.live_feed: LiveFeed | None = None
         self.ticket_feed: TicketFeed | None = None
         self.writer: TicketWriter | None = None
@@ -103,7 +106,10 @@ class Backend:
     # -- life cycle ----------------------------------------------------------------------------
 
     def prepare(self) -> None:
-        """Restore the open tickets, create the ingest service (not connected) and the feeds.
+        """Rebuild the pipeline from the store (trips, timers and tickets as they were: the
+        message journal replayed, see desktop/store/journal_replay.py), create the ingest service
+        (not connected) and the feeds, then fire the timers that fell due while the console was
+        down (everyone who listens to the ticket book is subscribed by then).
 
         Raises:
             BrokerUrlError: a malformed ``broker_url``.
@@ -111,9 +117,15 @@ class Backend:
             StoreError, SQLAlchemyError: the store could not be read.
         """
         if self.store is not None:
-            self.restored = self.pipeline.book.restore(load_open_tickets(self.store))
-            if self.restored:
-                log.info("restored %d open tickets from the store", len(self.restored))
+            self.restart = restore_pipeline(self.store, self.pipeline)
+            self.restored = self.restart.open_tickets
+            if self.restored or self.restart.replayed:
+                log.info(
+                    "restart: %d trips and %d open tickets back (%d journaled messages replayed)",
+                    len(self.pipeline.trips),
+                    len(self.restored),
+                    self.restart.replayed,
+                )
         url, mqtt5 = self._broker_url, True
         if self.demo is not None:
             url = self.demo.start_broker()
@@ -122,6 +134,8 @@ class Backend:
             address = BrokerAddress.parse(url)
             link = ConsoleLink(address, self.console_id, mqtt5=mqtt5)
             self.service = IngestService(self.pipeline, link, store=self.store)
+            if self.service.recorder is not None:
+                self.service.recorder.adopt(self.pipeline.trips.values())
         # the feeds subscribe before ingest starts (nothing is missed) and see the restored tickets
         self.live_feed = LiveFeed(self.pipeline, self.lock)
         self.ticket_feed = TicketFeed.for_pipeline(self.pipeline)
@@ -131,6 +145,9 @@ class Backend:
             self.mirror = ConsoleMirror.configure(
                 self.store, self.pipeline.book, self.lock, self._upstream_url, persist=self.writer.persist
             )
+        if self.restart is not None and self.restart.replayed:
+            with self.lock:  # timers due while the console was down, now that everyone listens
+                self.pipeline.advance()
 
     def start(self) -> None:
         """Connect, start the mirror and the samplers (and the demo traffic)."""

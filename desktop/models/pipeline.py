@@ -104,6 +104,9 @@ class Pipeline:
         #: completed or cancelled trips are kept this long (console clock) for late messages
         self.retain_ended_s = _RETAIN_ENDED_S
         self._now = self.clock.now()
+        #: the envelope of the latest accepted message (``received_at`` is the clock reading it
+        #: was processed at): what the store's message journal records (desktop/store/journal.py)
+        self.last_accepted: Envelope | None = None
         self._gate_rule = GateNoScanRule()
         self._by_kind: dict[str, list[FoldRule]] = {}
         self._phase_rules: list[FoldRule] = [r for r in FOLD_RULES if not r.kinds]
@@ -116,6 +119,16 @@ class Pipeline:
     @property
     def duplicates(self) -> int:
         return self.dedup.duplicates
+
+    def set_clock(self, clock: Clock) -> None:
+        """Read the console time from ``clock`` from now on.
+
+        Before the first message the pipeline's "now" starts over at ``clock.now()`` (a journal
+        replay starts in the past); afterwards it never runs backwards.
+        """
+        self.clock = clock
+        if self.stats.accepted == self.stats.rejected == self.dedup.duplicates == 0 and not self._timers:
+            self._now = clock.now()
 
     def ingest(self, topic: str, raw: bytes) -> str:
         """Process one MQTT message at the clock's current time; return what became of it."""
@@ -134,6 +147,7 @@ class Pipeline:
             if self.dedup.check_and_remember(env.device, env.seq):
                 return DUPLICATE
             self.heard.record(env.device, now, env.ts)
+        self.last_accepted = env
         self.stats.accepted += 1
         try:
             if env.kind == ORDER:

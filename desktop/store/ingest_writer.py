@@ -12,6 +12,10 @@ stops deliveries meanwhile. A console killed at any moment therefore loses nothi
 broker delivered: what was not acknowledged is delivered again, and every write is
 idempotent (track points by ``(trip, ts)``, quarantine by digest, ticket events by seq).
 
+Every accepted message also goes to the message journal (``desktop/store/journal.py``) in
+the same transaction, so what was acknowledged can be replayed at the next start; the writer
+thread prunes the journal every ``prune_every_s``.
+
 Tracks are downsampled here: at most one point per ``track_every_s`` of device time per trip,
 at most ``track_cap`` points per trip; a fix earlier than the trip's last kept point is dropped.
 """
@@ -22,7 +26,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -35,6 +39,7 @@ from desktop.models.ticket import Ticket
 from desktop.models.trips import Trip
 from desktop.models.validation import TELEMETRY
 from desktop.store.api import Store
+from desktop.store.journal import journal_row, prune_journal, write_journal
 from desktop.store.schema_ops import QuarantineRow
 from desktop.store.schema_trips import OrderRow, TrackPoint, TripRow
 from desktop.store.tickets_io import snapshot
@@ -59,6 +64,7 @@ _decode_fix = msgspec.json.Decoder(_TelemetryFix).decode
 class _Batch:
     tokens: list[Any] = field(default_factory=list)
     quarantine: list[dict[str, Any]] = field(default_factory=list)
+    journal: list[dict[str, Any]] = field(default_factory=list)
     fixes: list[Fix] = field(default_factory=list)
     trips: set[str] = field(default_factory=set)
     tickets: dict[str, Ticket] = field(default_factory=dict)
@@ -71,6 +77,7 @@ class _Batch:
 class _Snapshot:
     tokens: list[Any]
     quarantine: list[dict[str, Any]]
+    journal: list[dict[str, Any]]
     fixes: list[Fix]
     orders: list[dict[str, Any]]
     trips: list[dict[str, Any]]
@@ -85,6 +92,9 @@ class IngestRecorder:
         pipeline: the pipeline the effects come from.
         lock: the lock that guards ``pipeline`` (held by the caller of :meth:`record`).
         ack: called with the tokens of a committed batch, in receive order.
+        prune_every_s: how often the writer thread prunes the message journal (``None``: never).
+        journal_retention_s: keep journaled messages no live trip needs this long (default:
+            the pipeline's ``retain_ended_s``).
     """
 
     def __init__(
@@ -98,6 +108,8 @@ class IngestRecorder:
         flush_msgs: int = 500,
         track_every_s: float = 30.0,
         track_cap: int = 6000,
+        prune_every_s: float | None = 600.0,
+        journal_retention_s: float | None = None,
     ) -> None:
         self.store = store
         self.pipeline = pipeline
@@ -107,6 +119,10 @@ class IngestRecorder:
         self.flush_msgs = flush_msgs
         self.track_every_s = track_every_s
         self.track_cap = track_cap
+        self.prune_every_s = prune_every_s
+        self.journal_retention_s = journal_retention_s
+        self._next_prune = time.monotonic() + (prune_every_s or 0.0)
+        self.pruned = 0  # journal rows deleted by housekeeping
         self._batch = _Batch()
         self._retry: _Snapshot | None = None
         self._by_device: dict[str, set[str]] = {}  # obu/seal id -> order numbers
@@ -147,6 +163,9 @@ class IngestRecorder:
                 }
             )
         elif result == ACCEPTED:
+            env = self.pipeline.last_accepted
+            if env is not None:
+                batch.journal.append(journal_row(env, payload))
             self._note_accepted(topic, payload, batch)
         if len(batch) >= self.flush_msgs:
             self._wake.set()
@@ -199,6 +218,13 @@ class IngestRecorder:
                 else:
                     batch.trips.add(order_no)
 
+    def adopt(self, trips: Iterable[Trip]) -> None:
+        """Take trips the pipeline already holds (rebuilt from the journal at start) as if their
+        orders had just been recorded: their later messages update their rows and tracks. Their
+        earlier fixes are in the store already. Call under the pipeline lock, before ingest."""
+        for trip in trips:
+            self._index(trip)
+
     def _index(self, trip: Trip) -> None:
         if len(self._indexed) > 200_000:
             self._indexed.clear()
@@ -230,6 +256,23 @@ class IngestRecorder:
                 self.last_error = f"store write failed: {exc}"
                 log.exception("store write failed; retrying")
                 self._stop.wait(1.0)
+                continue
+            if self.prune_every_s is not None and time.monotonic() >= self._next_prune:
+                self._prune()
+
+    def _prune(self) -> None:
+        """One housekeeping pass over the journal (at most 50,000 rows; soon again if more)."""
+        assert self.prune_every_s is not None
+        limit = 50_000
+        try:
+            deleted = prune_journal(
+                self.store, self.pipeline, self._lock, retention_s=self.journal_retention_s, limit=limit
+            )
+        except Exception:  # the journal only grows meanwhile; nothing is lost
+            log.exception("journal pruning failed; trying again later")
+            deleted = 0
+        self.pruned += deleted
+        self._next_prune = time.monotonic() + (1.0 if deleted >= limit else self.prune_every_s)
 
     def flush(self) -> int:
         """Write and commit the pending batch, then acknowledge it; return its message count."""
@@ -263,7 +306,9 @@ class IngestRecorder:
                     orders.append(_order_row(trip))
                     trip_rows.append(_trip_row(trip, now))
             tickets = [snapshot(t) for t in batch.tickets.values()]
-        return _Snapshot(batch.tokens, batch.quarantine, batch.fixes, orders, trip_rows, tickets)
+        return _Snapshot(
+            batch.tokens, batch.quarantine, batch.journal, batch.fixes, orders, trip_rows, tickets
+        )
 
     def _write(self, conn: Connection, snap: _Snapshot) -> dict[str, tuple[float, int]]:
         """Write a batch; return the trips' track states as they are once it is committed."""
@@ -271,6 +316,7 @@ class IngestRecorder:
         points, kept = self._downsample(conn, snap.fixes, {t["order_no"] for t in snap.trips})
         for row in snap.trips:
             row["track_points"] = kept.get(row["order_no"], self._tracks.get(row["order_no"], (0.0, 0)))[1]
+        write_journal(conn, snap.journal)
         upsert(conn, OrderRow, snap.orders, ["order_no"])
         upsert(conn, TripRow, snap.trips, ["order_no"])
         insert_ignore(conn, TrackPoint, points, ["trip_id", "ts"])

@@ -72,6 +72,17 @@ def read_open_tickets(conn: Connection, console_id: str) -> list[Ticket]:
     return tickets
 
 
+def read_tickets(conn: Connection, console_id: str, ids: Iterable[str]) -> dict[str, Ticket]:
+    """The stored tickets with these ids (any status), each with this console's events."""
+    wanted = sorted(set(ids))
+    rows: list[Mapping[Any, Any]] = []
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        rows.extend(conn.execute(select(TicketRow).where(TicketRow.id.in_(chunk))).mappings().all())
+    events = _events(conn, console_id, [str(r["id"]) for r in rows])
+    return {str(r["id"]): ticket_from_row(r, events.get(str(r["id"]), [])) for r in rows}
+
+
 def _events(conn: Connection, console_id: str, ids: Sequence[str]) -> dict[str, list[TicketEvent]]:
     found: dict[str, list[TicketEvent]] = defaultdict(list)
     for start in range(0, len(ids), _CHUNK):
