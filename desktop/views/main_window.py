@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         self.ticket_dock = self._dock("ticketDock", self.tickets, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.detail_dock = self._dock("detailDock", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)
         self.replay_dock = self._dock("replayDock", self.replay, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.resizeDocks([self.ticket_dock, self.detail_dock], [560, 360], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.ticket_dock, self.detail_dock], [420, 340], Qt.Orientation.Horizontal)
         self.resizeDocks([self.replay_dock], [300], Qt.Orientation.Vertical)
         self._connect_ticket_panel(self.tickets)
         self.search = SearchBox(feed.find, self)
