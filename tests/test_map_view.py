@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterator
 from typing import Any
 
@@ -163,3 +165,17 @@ def test_screenshots_show_basemap_sites_and_severity_symbols(live_map: MapView, 
     wait_js(qtbot, live_map, "JMC.debugState()", lambda s: s["zoom"] < 12 and s["clusters"] >= 1)
     qtbot.wait(300)
     save(live_map.grab().toImage(), "map_overview.png")
+
+
+def test_a_crashed_page_is_reloaded_with_every_trip_and_the_focus(live_map: MapView, qtbot: Any) -> None:
+    live_map.apply(FeedDelta(changed=[trip("RC1", 22.5801, 120.3102, worst_severity="medium")]))
+    live_map.focus_trip("RC1")
+    wait_js(qtbot, live_map, "JMC.debugState().focus", lambda f: f == "RC1")
+    pid = live_map.page().renderProcessPid()
+    assert pid > 0
+    with qtbot.waitSignal(live_map.ready, timeout=30_000):
+        os.kill(pid, signal.SIGKILL)
+    got = wait_js(qtbot, live_map, "JMC.inspect('RC1')", lambda r: r is not None)
+    assert (got["lat"], got["lon"], got["severity"]) == (22.5801, 120.3102, 2)
+    assert wait_js(qtbot, live_map, "JMC.debugState().focus", lambda f: f == "RC1") == "RC1"
+    assert live_map.page().renderProcessPid() != pid

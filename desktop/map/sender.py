@@ -121,10 +121,12 @@ class BatchSender(QObject):
             self.outgoing.emit(BATCH, text)
 
     def _next_due(self, last_apply: float) -> float:
-        """The next flush, half an interval after the applies' rhythm."""
+        """The next flush: 0.8 to 1.8 intervals from now (2-5 Hz), half an interval off the applies."""
         now = time.monotonic()
         if not last_apply:
             return now + self.interval
         phase = (now - last_apply) % self.interval
         wait = (self.interval / 2 - phase) % self.interval
-        return now + (wait if wait > self.interval / 4 else wait + self.interval)
+        while wait < 0.8 * self.interval:
+            wait += self.interval
+        return now + wait
