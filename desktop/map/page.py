@@ -61,7 +61,7 @@ class PageOptions:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class JmcScripts(JSCSSMixin, folium.MacroElement):  # type: ignore[misc]
+class JmcScripts(JSCSSMixin, folium.MacroElement):
     """Loads the console's scripts after Leaflet and starts them on the folium map."""
 
     _template = Template(
@@ -71,7 +71,7 @@ class JmcScripts(JSCSSMixin, folium.MacroElement):  # type: ignore[misc]
     )
 
     def __init__(self, geofences: folium.GeoJson, gates: folium.GeoJson, config: dict[str, Any]) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "JmcScripts"
         self.default_js = [(f"jmc_{i}", url) for i, url in enumerate(JMC_SCRIPTS)]
         self.default_css = [("jmc_css", JMC_CSS)]

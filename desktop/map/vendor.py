@@ -91,7 +91,7 @@ def npm_pack(spec: str, dest: Path) -> Path:
         raise VendorError("npm is not installed (needed only to re-fetch the vendored assets)") from exc
     except subprocess.CalledProcessError as exc:
         raise VendorError(f"npm pack {spec} failed: {exc.stderr.strip()[-500:]}") from exc
-    return dest / json.loads(out)[0]["filename"]
+    return dest / str(json.loads(out)[0]["filename"])
 
 
 def check_integrity(tarball: Path, integrity: str) -> None:
@@ -100,51 +100,53 @@ def check_integrity(tarball: Path, integrity: str) -> None:
         raise VendorError(f"{tarball.name}: sha512 {digest} is not the pinned {integrity}")
 
 
-def _member(tar: tarfile.TarFile, name: str) -> bytes:
+def _member(tar: tarfile.TarFile, name: str, source: str) -> bytes:
     try:
         handle = tar.extractfile(name)
     except KeyError as exc:
-        raise VendorError(f"{tar.name}: has no {name}") from exc
+        raise VendorError(f"{source}: has no {name}") from exc
     if handle is None:
-        raise VendorError(f"{tar.name}: {name} is not a regular file")
+        raise VendorError(f"{source}: {name} is not a regular file")
     return handle.read()
 
 
-def clip_ring(ring: Sequence[tuple[float, float]], box: tuple[float, float, float, float]) -> list[Any]:
+Point = tuple[float, float]
+
+
+def _clip_edge(points: list[Point], axis: int, limit: float, keep_above: bool) -> list[Point]:
+    """One Sutherland-Hodgman pass: keep the side of ``coordinate[axis] = limit`` asked for."""
+
+    def inside(p: Point) -> bool:
+        return p[axis] >= limit if keep_above else p[axis] <= limit
+
+    def cut(a: Point, b: Point) -> Point:
+        t = (limit - a[axis]) / (b[axis] - a[axis])
+        other = 1 - axis
+        value = a[other] + t * (b[other] - a[other])
+        return (limit, value) if axis == 0 else (value, limit)
+
+    result: list[Point] = []
+    prev = points[-1]
+    for cur in points:
+        if inside(cur):
+            if not inside(prev):
+                result.append(cut(prev, cur))
+            result.append(cur)
+        elif inside(prev):
+            result.append(cut(prev, cur))
+        prev = cur
+    return result
+
+
+def clip_ring(ring: Sequence[Point], box: tuple[float, float, float, float]) -> list[Point]:
     """Sutherland-Hodgman clip of a closed ring against an axis-aligned box (deterministic)."""
     x0, y0, x1, y1 = box
-    edges = (
-        (lambda p: p[0] >= x0, lambda a, b: _cut_x(a, b, x0)),
-        (lambda p: p[0] <= x1, lambda a, b: _cut_x(a, b, x1)),
-        (lambda p: p[1] >= y0, lambda a, b: _cut_y(a, b, y0)),
-        (lambda p: p[1] <= y1, lambda a, b: _cut_y(a, b, y1)),
-    )
     points = list(ring[:-1]) if len(ring) > 1 and ring[0] == ring[-1] else list(ring)
-    for inside, cut in edges:
+    for axis, limit, keep_above in ((0, x0, True), (0, x1, False), (1, y0, True), (1, y1, False)):
         if not points:
             break
-        result: list[tuple[float, float]] = []
-        prev = points[-1]
-        for cur in points:
-            if inside(cur):
-                if not inside(prev):
-                    result.append(cut(prev, cur))
-                result.append(cur)
-            elif inside(prev):
-                result.append(cut(prev, cur))
-            prev = cur
-        points = result
+        points = _clip_edge(points, axis, limit, keep_above)
     return points
-
-
-def _cut_x(a: tuple[float, float], b: tuple[float, float], x: float) -> tuple[float, float]:
-    t = (x - a[0]) / (b[0] - a[0])
-    return (x, a[1] + t * (b[1] - a[1]))
-
-
-def _cut_y(a: tuple[float, float], b: tuple[float, float], y: float) -> tuple[float, float]:
-    t = (y - a[1]) / (b[1] - a[1])
-    return (a[0] + t * (b[0] - a[0]), y)
 
 
 def _ring_area(points: Sequence[Sequence[float]]) -> float:
@@ -201,9 +203,9 @@ def fetch_all(workdir: Path) -> dict[str, bytes]:
         check_integrity(tarball, package.integrity)
         with tarfile.open(tarball) as tar:
             for inner, target in package.files.items():
-                files[target] = _member(tar, inner)
+                files[target] = _member(tar, inner, tarball.name)
             if package.spec == LAND_SOURCE[0]:
-                files[LAND_FILE] = derive_land(json.loads(_member(tar, LAND_SOURCE[1])))
+                files[LAND_FILE] = derive_land(json.loads(_member(tar, LAND_SOURCE[1], tarball.name)))
     return files
 
 

@@ -131,7 +131,12 @@ class MapView(QWidget):
         self._page_name = f"live-{uuid.uuid4().hex[:12]}"
         self._url = self._handler.add_page(self._page_name, html)
         handler, name, sender = self._handler, self._page_name, self._sender
-        self.destroyed.connect(lambda *_: (handler.remove_page(name), sender.stop()))
+
+        def release(*_: object) -> None:  # no reference to self: it is being destroyed
+            handler.remove_page(name)
+            sender.stop()
+
+        self.destroyed.connect(release)
         self._view.load(self._url)
 
     # -- the API the main window uses ----------------------------------------------------------
@@ -167,12 +172,13 @@ class MapView(QWidget):
     def fit_region(self, region: str | None) -> None:
         """Show one region's sites (``"keelung"``...), or all of them with None.
 
-        Raises:
-            ValueError: for a region no site belongs to.
+        A region no site belongs to shows all sites (and logs a warning): the map never goes blank.
         """
         bounds = region_bounds(self._sites, region)
         if bounds is None:
-            raise ValueError(f"no site is in region {region!r}")
+            log.warning("map: no site is in region %r; showing all sites", region)
+            bounds = region_bounds(self._sites, None)
+        assert bounds is not None  # a SiteIndex always has a site
         south, west, north, east = bounds
         self._send("fit", {"op": "fit", "bounds": [[south, west], [north, east]]})
 

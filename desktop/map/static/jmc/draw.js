@@ -319,11 +319,31 @@
       blit.end(ctx);
     },
 
+    // Plate (and severity label) beside vehicles, most severe first, never overlapping each other.
     _drawLabels(ctx, b) {
       const zoom = this._map.getZoom();
       if (zoom < LABEL_ZOOM) return;
       const s = this.store;
-      const taken = new Set();
+      const placed = new Map(); // 64 px grid cell -> [x0, y0, x1, y1, ...] of the labels in it
+      const free = (x0, y0, x1, y1) => {
+        for (let gx = Math.floor(x0 / 64); gx <= Math.floor(x1 / 64); gx++) {
+          for (let gy = Math.floor(y0 / 64); gy <= Math.floor(y1 / 64); gy++) {
+            const boxes = placed.get(gx * 65536 + gy);
+            if (!boxes) continue;
+            for (let i = 0; i < boxes.length; i += 4) {
+              if (x0 < boxes[i + 2] && x1 > boxes[i] && y0 < boxes[i + 3] && y1 > boxes[i + 1]) return false;
+            }
+          }
+        }
+        for (let gx = Math.floor(x0 / 64); gx <= Math.floor(x1 / 64); gx++) {
+          for (let gy = Math.floor(y0 / 64); gy <= Math.floor(y1 / 64); gy++) {
+            const key = gx * 65536 + gy;
+            if (!placed.has(key)) placed.set(key, []);
+            placed.get(key).push(x0, y0, x1, y1);
+          }
+        }
+        return true;
+      };
       let drawn = 0;
       ctx.font = `12px ${FONT}`;
       ctx.textBaseline = 'middle';
@@ -335,11 +355,10 @@
           const slot = b.slot[sev][i];
           const x = b.x[sev][i] + style.size + 4;
           const y = b.y[sev][i];
-          const key = Math.round(x / 90) * 100000 + Math.round(y / 16);
-          if (taken.has(key)) continue;
-          taken.add(key);
           const plate = s.meta[slot][4] || s.meta[slot][1];
           const text = sev ? `${plate} ${style.label_zh}` : plate;
+          const width = ctx.measureText(text).width;
+          if (!free(x - 2, y - 8, x + width + 2, y + 8)) continue;
           ctx.strokeStyle = 'rgba(13,16,19,0.9)';
           ctx.lineWidth = 3;
           ctx.strokeText(text, x, y);
