@@ -128,3 +128,19 @@ def test_mbtiles_basemap_is_served_through_the_app_scheme(qapp: Any, qtbot: Any,
         assert view.blocked_requests == [] and view.js_errors == []
     finally:
         dispose(view)
+
+
+def test_a_map_loaded_before_it_is_shown_is_ready_and_fits_when_shown(qapp: Any, qtbot: Any) -> None:
+    view = MapView(load_sites(DATA / "demo_sites.geojson"))
+    try:
+        with qtbot.waitSignal(view.ready, timeout=30_000):
+            pass  # never shown: no frames, still ready once drawn
+        view.apply(FeedDelta(changed=[trip("HID1", 24.27, 120.51)]))
+        view.fit_region("taichung")  # asked while the view has no size
+        wait_js(qtbot, view, "JMC.inspect('HID1')", lambda r: r is not None)
+        view.resize(900, 600)
+        view.show()
+        centre = wait_js(qtbot, view, "JMC.debugState().center", lambda c: 24.2 < c[0] < 24.35)
+        assert 120.45 < centre[1] < 120.55 and view.js_errors == []
+    finally:
+        dispose(view)

@@ -9,11 +9,24 @@
   let follow = false;
   let pendingApplyMs = null;
   let lastFollowed = null;
+  let pendingFit = null;
 
   const pad = (n) => String(n).padStart(2, '0');
   JMC.clockText = function (ts) {
     const d = new Date(ts * 1000);
     return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  };
+
+  // fitBounds on a map with no size yet (a view not shown, or being laid out) gives NaN and breaks
+  // the map for good: do it once the map is bigger than the padding
+  JMC.fit = function (bounds, options) {
+    const size = map.getSize();
+    if (size.x < 120 || size.y < 120) {
+      pendingFit = [bounds, options];
+      return;
+    }
+    pendingFit = null;
+    map.fitBounds(bounds, { padding: [30, 30], animate: false, ...options });
   };
 
   JMC.start = function (fmap, geofences, gates, cfg) {
@@ -34,7 +47,8 @@
     map.on('mouseout', () => hideTip());
     map.on('click', (e) => JMC.clickAt(e.containerPoint.x, e.containerPoint.y));
     map.on('zoomend', updateZoomClasses);
-    map.fitBounds(cfg.home, { padding: [30, 30], animate: false });
+    map.on('resize', () => pendingFit && JMC.fit(...pendingFit));
+    JMC.fit(cfg.home);
     updateZoomClasses();
     layer.onFrame = onFrame;
     if (typeof qt !== 'undefined' && qt.webChannelTransport) {
@@ -43,13 +57,16 @@
         bridge.batch.connect(JMC.applyBatchText);
         bridge.command.connect((text) => JMC.command(JSON.parse(text)));
         layer.draw();
-        // two frames: the first paints what was drawn, the second runs after that paint
-        requestAnimationFrame(() =>
-          requestAnimationFrame(() => {
-            JMC.ready = true;
-            bridge.pageReady();
-          }),
-        );
+        const ready = () => {
+          if (JMC.ready) return;
+          JMC.ready = true;
+          bridge.pageReady();
+        };
+        // two frames: the first paints what was drawn, the second runs after that paint; a page
+        // not on screen gets no frames, so it is ready once drawn (and a timer is the safety net)
+        if (document.hidden) ready();
+        else requestAnimationFrame(() => requestAnimationFrame(ready));
+        setTimeout(ready, 1500);
       });
     }
   };
@@ -211,7 +228,7 @@
         replay.clear();
         break;
       case 'fit':
-        map.fitBounds(cmd.bounds, { padding: [30, 30], animate: false });
+        JMC.fit(cmd.bounds);
         break;
       default:
         console.warn('JMC: unknown command', cmd.op);

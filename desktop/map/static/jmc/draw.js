@@ -108,6 +108,7 @@
       this._canvas.style.opacity = this.dimmed ? '0.35' : '1';
       this.hits.n = 0;
       this.clusters = [];
+      if (!this._canvas.width || !this._canvas.height) return; // not laid out yet
       if (this._map.getZoom() < this.clusterBelow) {
         if (this._lastTrailDraw !== -1) this._clearTrails();
         JMC.drawClusters(this, ctx, v);

@@ -42,7 +42,7 @@
         L.marker([lat, lon], { icon, pane: 'jmcReplay', keyboard: false, interactive: false }).addTo(this.group);
       }
       const bounds = L.latLngBounds(this.latlngs.concat(events.map((e) => [e[1], e[2]])));
-      if (bounds.isValid()) this.map.fitBounds(bounds, { padding: [40, 40], maxZoom: 16, animate: false });
+      if (bounds.isValid()) JMC.fit(bounds, { padding: [40, 40], maxZoom: 16 });
       JMC.setDimmed(true);
     }
 
