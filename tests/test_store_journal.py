@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from desktop.store.journal import iter_journal, journal_count, prune_journal
 from desktop.store.journal_replay import RestoreReport, restore_pipeline
 from desktop.store.tickets_io import snapshot
 from tests.helpers import IN_DEST, ROSTER, SITES, Harness, T
+from tests.pgdb import temp_database
 from tests.scenario_gen import Message, scenario
 
 CONSOLE = "console-journal"
@@ -223,6 +224,7 @@ def test_accepted_messages_are_journaled_in_order_with_their_clock_reading(
     rows = list(iter_journal(store, chunk=64))  # several read chunks
     assert [(r.received_at, r.topic, r.payload) for r in rows] == [(m[0], m[1], m[2]) for m in messages]
     assert [r.id for r in rows] == sorted(r.id for r in rows)
+    assert store.journal_count() == len(messages)
     assert store.quarantine_count() == 1
     assert sorted(console.acked) == [*range(len(messages)), 900, 901]
 
@@ -300,8 +302,21 @@ def test_a_console_crashed_twice_ends_exactly_as_one_that_never_stopped(
     assert result.ok, result.problem
 
 
-def test_restart_after_a_clean_stop_reproduces_trips_and_tickets(open_store: Callable[[str], Store]) -> None:
-    store = open_store("j")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        store = Store.open(str(tmp_path / "j.sqlite3"), console_id=CONSOLE)
+        yield store
+        store.engine.dispose()
+        return
+    with temp_database("jmc_journal") as url:
+        store = Store.open(url, console_id=CONSOLE)
+        yield store
+        store.engine.dispose()
+
+
+def test_restart_after_a_clean_stop_reproduces_trips_and_tickets(any_store: Store) -> None:
+    store = any_store
     messages = scenario(23, trips=10)
     first = Console(store, messages[0][0])
     feed(first, messages, 0, len(messages), {})

@@ -29,6 +29,7 @@ from desktop.store import migrate
 from desktop.store.chain import GENESIS, ChainWriter, canonical_json
 from desktop.store.engine import make_engine, reader, resolve_url
 from desktop.store.outbox import write_outbox
+from desktop.store.schema_journal import JournalRow
 from desktop.store.schema_ops import HandoverRow, QuarantineRow
 from desktop.store.schema_tickets import ChainState
 from desktop.store.schema_trips import GateRow, SiteRow, TrackPoint
@@ -292,3 +293,8 @@ class Store:
     def quarantine_count(self) -> int:
         with self.read() as conn:
             return int(conn.execute(select(func.count()).select_from(QuarantineRow)).scalar_one())
+
+    def journal_count(self) -> int:
+        """Messages in the message journal (replayed at start; see desktop/store/journal.py)."""
+        with self.read() as conn:
+            return int(conn.execute(select(func.count()).select_from(JournalRow)).scalar_one())

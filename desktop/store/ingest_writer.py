@@ -39,7 +39,7 @@ from desktop.models.ticket import Ticket
 from desktop.models.trips import Trip
 from desktop.models.validation import TELEMETRY
 from desktop.store.api import Store
-from desktop.store.journal import journal_row, prune_journal, write_journal
+from desktop.store.journal import JournalValues, journal_row, prune_journal, write_journal
 from desktop.store.schema_ops import QuarantineRow
 from desktop.store.schema_trips import OrderRow, TrackPoint, TripRow
 from desktop.store.tickets_io import snapshot
@@ -64,7 +64,7 @@ _decode_fix = msgspec.json.Decoder(_TelemetryFix).decode
 class _Batch:
     tokens: list[Any] = field(default_factory=list)
     quarantine: list[dict[str, Any]] = field(default_factory=list)
-    journal: list[dict[str, Any]] = field(default_factory=list)
+    journal: list[JournalValues] = field(default_factory=list)
     fixes: list[Fix] = field(default_factory=list)
     trips: set[str] = field(default_factory=set)
     tickets: dict[str, Ticket] = field(default_factory=dict)
@@ -77,7 +77,7 @@ class _Batch:
 class _Snapshot:
     tokens: list[Any]
     quarantine: list[dict[str, Any]]
-    journal: list[dict[str, Any]]
+    journal: list[JournalValues]
     fixes: list[Fix]
     orders: list[dict[str, Any]]
     trips: list[dict[str, Any]]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Final
 
-from sqlalchemy import Connection, Table, delete, func, insert, select
+from sqlalchemy import Connection, Table, delete, func, select
 
 from desktop.models.pipeline import Pipeline
 from desktop.models.validation import Envelope
@@ -41,7 +41,9 @@ log = logging.getLogger(__name__)
 READ_CHUNK: Final = 5000  # rows per read transaction while replaying
 DELETE_CHUNK: Final = 2000  # ids per DELETE ... WHERE id IN (...)
 _JOURNAL: Final[Table] = JournalRow.__table__  # type: ignore[assignment]
-_INSERT: Final = insert(_JOURNAL)
+_COLUMNS: Final = ("received_at", "topic", "payload", "device", "seq")
+#: the journal's row as :func:`journal_row` makes it (in ``_COLUMNS`` order)
+JournalValues = tuple[float, str, bytes, str, int]
 _ORDER_PREFIX: Final = "order:"
 
 
@@ -55,21 +57,19 @@ class JournalEntry:
     payload: bytes
 
 
-def journal_row(env: Envelope, payload: bytes) -> dict[str, Any]:
+def journal_row(env: Envelope, payload: bytes) -> JournalValues:
     """The journal row of an accepted message (its envelope and the raw bytes received)."""
-    return {
-        "received_at": env.received_at,
-        "topic": env.topic,
-        "payload": payload if isinstance(payload, bytes) else bytes(payload),
-        "device": env.device,
-        "seq": env.seq,
-    }
+    raw = payload if isinstance(payload, bytes) else bytes(payload)
+    return (env.received_at, env.topic, raw, env.device, env.seq)
 
 
-def write_journal(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Append rows in the caller's transaction (one executemany, in the given order)."""
+def write_journal(conn: Connection, rows: Sequence[JournalValues]) -> None:
+    """Append rows in the caller's transaction, in the given order: one DBAPI ``executemany``
+    of plain tuples (no per-row SQLAlchemy processing: the journal takes every message)."""
     if rows:
-        conn.execute(_INSERT, list(rows))
+        marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(_COLUMNS))
+        sql = f"INSERT INTO {_JOURNAL.name} ({', '.join(_COLUMNS)}) VALUES ({marks})"
+        conn.exec_driver_sql(sql, list(rows))
 
 
 def iter_journal(store: Store, *, after: int = 0, chunk: int = READ_CHUNK) -> Iterator[JournalEntry]:
