@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from desktop.live.views import FeedDelta, TrailPoint
 from desktop.map.scheme import map_profile
 from desktop.map.widget import MapView
 from desktop.models.sites import load_sites
+from desktop.models.timeutil import TAIPEI
 from tests.map_gui import (
     DATA,
     T0,
@@ -81,7 +83,8 @@ def test_applied_delta_moves_the_vehicle_and_keeps_its_trail(live_map: MapView, 
     assert got["lon"] == 120.3031 and got["severity"] == 4 and got["trailPoints"] == 2
     assert got["fixTs"] == T0 + 30
     tooltip = run_js(qtbot, live_map, "JMC.tooltipText('MV1')")
-    for text in ("KL-MV1", "ORD-MV1", "MSCU1234565", "S-77", "危急", "高雄港第四貨櫃中心"):
+    taipei = datetime.fromtimestamp(T0 + 30, TAIPEI).strftime("%H:%M:%S")  # whatever the machine's zone
+    for text in ("KL-MV1", "ORD-MV1", "MSCU1234565", "S-77", "危急", "高雄港第四貨櫃中心", taipei):
         assert text in tooltip
 
 

@@ -152,6 +152,7 @@ def page_config(sites: SiteIndex, options: PageOptions) -> dict[str, Any]:
     tiles = options.tiles
     return {
         "styles": styles_json(),
+        "timeZone": "Asia/Taipei",  # what the rest of the console shows (desktop.models.timeutil.TAIPEI)
         "trailSeconds": options.trail_minutes * 60.0,
         "clusterBelowZoom": options.cluster_below_zoom,
         "sites": {s.code: s.name_zh for s in sites.sites.values()},

@@ -11,10 +11,14 @@
   let lastFollowed = null;
   let pendingFit = null;
 
-  const pad = (n) => String(n).padStart(2, '0');
+  let clock = null;
+  // hh:mm:ss in the console's time zone (Taipei), whatever the computer's own zone is
   JMC.clockText = function (ts) {
-    const d = new Date(ts * 1000);
-    return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+    if (!clock) {
+      const timeZone = (config && config.timeZone) || undefined;
+      clock = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    }
+    return clock.format(new Date(ts * 1000));
   };
 
   // fitBounds on a map with no size yet (a view not shown, or being laid out) gives NaN and breaks
