@@ -126,7 +126,8 @@ def test_click_on_a_vehicle_emits_trip_clicked(live_map: MapView, qtbot: Any) ->
     live_map.apply(FeedDelta(changed=[trip("CL1", 22.5700, 120.3170, worst_severity="high")]))
     live_map.focus_trip("CL1")
     x, y = wait_js(qtbot, live_map, "JMC.screenPoint('CL1')", lambda p: p is not None)
-    wait_js(qtbot, live_map, "JMC.debugState().drawn", lambda n: n >= 1)
+    state = wait_js(qtbot, live_map, "JMC.debugState()", lambda s: s["drawn"] >= 1 and s["zoom"] >= 14)
+    assert state["labels"] >= 1  # from zoom 14 abnormal vehicles carry plate and severity label
     with qtbot.waitSignal(live_map.tripClicked, timeout=5000) as blocker:
         run_js(qtbot, live_map, f"JMC.clickAt({x + 3}, {y - 2})")  # a few pixels off still hits
     assert blocker.args == ["CL1"]

@@ -41,6 +41,7 @@ JMC_SCRIPTS: Final = (
     STATIC_URL + "jmc/blit.js",
     STATIC_URL + "jmc/draw.js",
     STATIC_URL + "jmc/cluster.js",
+    STATIC_URL + "jmc/labels.js",
     STATIC_URL + "jmc/replay.js",
     STATIC_URL + "jmc/core.js",
 )

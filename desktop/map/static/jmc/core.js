@@ -327,6 +327,7 @@
     focusSlot: layer.focusSlot,
     follow,
     drawn: layer.hits.n,
+    labels: layer.labels || 0,
     clusters: layer.clusters.length,
     dimmed: layer.dimmed,
     replay: replay.state(),
