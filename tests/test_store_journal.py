@@ -456,3 +456,35 @@ def test_a_message_that_came_after_its_trip_retired_stays_unattributed_after_a_r
     restarted = Console(store, T(day + 14))
     assert "ORD-1" not in restarted.pipeline.trips
     assert tickets_of(restarted.pipeline.book) == before
+
+
+def test_a_ticket_from_before_the_journal_keeps_taking_its_episode_and_is_not_counted_twice(
+    open_store: Callable[[str], Store],
+) -> None:
+    """Run 1 (no journal: an older console) stored an A06; run 2 restored it and folded a second
+    cut into it from journaled messages; run 3 must hold it from the start of the replay (or the
+    replayed cut would open a second ticket), and must not count that cut again."""
+    from tests.workflow_support import MID, seal_broken
+
+    store = open_store("j")
+    first = seal_broken()  # on its own pipeline: nothing journaled
+    store.persist_tickets(list(first.pipeline.book.tickets.values()))
+    [a06] = [t.id for t in first.pipeline.book.tickets.values() if t.code == "A06"]
+
+    h = Journaled()
+    h.use(Console(store, T(10)))
+    assert [t.id for t in h.console.report.pre_restored] == [a06]
+    dep = h.depart_active(start=20)  # the order comes again, the seal is cut again
+    h.fix(dep + 1, *MID)
+    h.status(dep + 1.5, pos=MID, pin="cut")
+    assert [t.id for t in h.pipeline.book.tickets.values() if t.code == "A06"] == [a06]
+    assert h.pipeline.book.tickets[a06].occurrences == 2
+    h.at(30)  # where the restart below takes up (the OBU has been silent long enough for A05)
+    h.console.recorder.flush()
+    second = tickets_of(h.pipeline.book)
+
+    third = Console(store, T(30))
+    assert [t.id for t in third.report.pre_restored] == [a06]
+    assert third.report.replayed > 0
+    assert tickets_of(third.pipeline.book) == second
+    assert third.report.stored_new == 0

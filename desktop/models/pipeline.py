@@ -120,6 +120,12 @@ class Pipeline:
     def duplicates(self) -> int:
         return self.dedup.duplicates
 
+    @property
+    def console_time(self) -> float:
+        """The console time processed so far: the messages taken and the timers fired up to it
+        (the store records it with each commit; a restart replays up to it)."""
+        return self._now
+
     def set_clock(self, clock: Clock) -> None:
         """Read the console time from ``clock`` from now on.
 

@@ -39,7 +39,7 @@ from desktop.models.ticket import Ticket
 from desktop.models.trips import Trip
 from desktop.models.validation import TELEMETRY
 from desktop.store.api import Store
-from desktop.store.journal import JournalValues, journal_row, prune_journal, write_journal
+from desktop.store.journal import JournalValues, journal_row, prune_journal, write_journal, write_mark
 from desktop.store.schema_ops import QuarantineRow
 from desktop.store.schema_trips import OrderRow, TrackPoint, TripRow
 from desktop.store.tickets_io import snapshot
@@ -82,6 +82,7 @@ class _Snapshot:
     orders: list[dict[str, Any]]
     trips: list[dict[str, Any]]
     tickets: list[Ticket]
+    console_time: float  # the pipeline's, when the batch was taken: the state reaches it
 
 
 class IngestRecorder:
@@ -307,7 +308,14 @@ class IngestRecorder:
                     trip_rows.append(_trip_row(trip, now))
             tickets = [snapshot(t) for t in batch.tickets.values()]
         return _Snapshot(
-            batch.tokens, batch.quarantine, batch.journal, batch.fixes, orders, trip_rows, tickets
+            batch.tokens,
+            batch.quarantine,
+            batch.journal,
+            batch.fixes,
+            orders,
+            trip_rows,
+            tickets,
+            self.pipeline.console_time,
         )
 
     def _write(self, conn: Connection, snap: _Snapshot) -> dict[str, tuple[float, int]]:
@@ -317,6 +325,7 @@ class IngestRecorder:
         for row in snap.trips:
             row["track_points"] = kept.get(row["order_no"], self._tracks.get(row["order_no"], (0.0, 0)))[1]
         write_journal(conn, snap.journal)
+        write_mark(conn, snap.console_time)
         upsert(conn, OrderRow, snap.orders, ["order_no"])
         upsert(conn, TripRow, snap.trips, ["order_no"])
         insert_ignore(conn, TrackPoint, points, ["trip_id", "ts"])

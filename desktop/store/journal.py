@@ -34,7 +34,8 @@ from sqlalchemy import Connection, Table, delete, func, select
 from desktop.models.pipeline import Pipeline
 from desktop.models.validation import Envelope
 from desktop.store.api import Store
-from desktop.store.schema_journal import JournalRow
+from desktop.store.schema_journal import JournalMark, JournalRow
+from desktop.store.upsert import upsert
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ _COLUMNS: Final = ("received_at", "topic", "payload", "device", "seq")
 #: the journal's row as :func:`journal_row` makes it (in ``_COLUMNS`` order)
 JournalValues = tuple[float, str, bytes, str, int]
 _ORDER_PREFIX: Final = "order:"
+CONSOLE_TIME: Final = "console_time"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,17 @@ def write_journal(conn: Connection, rows: Sequence[JournalValues]) -> None:
         marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(_COLUMNS))
         sql = f"INSERT INTO {_JOURNAL.name} ({', '.join(_COLUMNS)}) VALUES ({marks})"
         conn.exec_driver_sql(sql, list(rows))
+
+
+def write_mark(conn: Connection, console_time: float) -> None:
+    """Record, in the caller's transaction, the console time the committed state reaches."""
+    upsert(conn, JournalMark, {"name": CONSOLE_TIME, "value": console_time}, ["name"])
+
+
+def read_mark(conn: Connection) -> float | None:
+    """The console time the last ingest commit reached (``None``: nothing committed yet)."""
+    value = conn.execute(select(JournalMark.value).where(JournalMark.name == CONSOLE_TIME)).scalar()
+    return None if value is None else float(value)
 
 
 def iter_journal(store: Store, *, after: int = 0, chunk: int = READ_CHUNK) -> Iterator[JournalEntry]:

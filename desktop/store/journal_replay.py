@@ -17,7 +17,9 @@ with the stored ones (see docs/store.md, "Restart: replay, then reconcile").
    by a person) are re-applied at their recorded time, between the messages they came
    between, because a person's action changes what the pipeline does next: a closed episode
    opens a new ticket, a touched ticket is never withdrawn, one awaiting sign-off is not
-   closed automatically.
+   closed automatically. Then the timers due by the console time the last commit had reached
+   (``journal_marks``) fire: their effects are in the store, so they are derived here and
+   reconciled, not fired again (and counted twice) after the restart.
 3. **Reconcile** each ticket the replay derived with the stored one of the same id
    (deterministic ids): stored lifecycle wins (it also carries other consoles' merged state),
    counters never go down, the history is the stored one unless the replay's extends it (then
@@ -45,7 +47,7 @@ from desktop.models.clock import Clock, SimulatedClock
 from desktop.models.pipeline import ACCEPTED, Pipeline
 from desktop.models.ticket import SYSTEM, Evidence, Resolution, Ticket, TicketEvent, TicketStatus
 from desktop.store.api import Store
-from desktop.store.journal import iter_journal, prune_journal
+from desktop.store.journal import iter_journal, prune_journal, read_mark
 from desktop.store.reload import read_open_tickets, read_tickets
 from desktop.store.schema_journal import JournalRow
 from desktop.store.schema_tickets import TicketEventRow
@@ -122,12 +124,13 @@ def restore_pipeline(
     with store.read() as conn:
         stored_open = read_open_tickets(conn, store.console_id)
         first = conn.execute(select(func.min(JournalRow.received_at))).scalar()
+        mark = read_mark(conn)
         pre = _not_derivable(conn, stored_open)
         persons = [] if first is None else _person_events(conn, store.console_id, float(first))
     report.pre_restored = book.restore(pre)
     pre_state = {t.id: snapshot(t) for t in report.pre_restored}
     if first is not None:
-        _replay(store, pipeline, float(first), persons, report)
+        _replay(store, pipeline, float(first), persons, report, reached=min(mark or 0.0, live.now()))
     pipeline.set_clock(live)
     with store.read() as conn:
         derived = [t for t in book.tickets.values() if t.id not in pre_state]
@@ -221,7 +224,11 @@ def _replay(
     first: float,
     persons: list[tuple[str, TicketEvent]],
     report: RestoreReport,
+    reached: float,
 ) -> None:
+    """Re-ingest the journal, officers' events at their time, then fire the timers due by
+    ``reached`` (what the last commit had processed: their effects are stored, so they must be
+    derived before the reconcile, not fired again afterwards)."""
     clock = SimulatedClock(first)
     pipeline.set_clock(clock)
     tickets = pipeline.book.tickets
@@ -247,6 +254,9 @@ def _replay(
         report.replayed += 1
         if report.replayed % _PROGRESS_EVERY == 0:
             log.info("restart: %d journaled messages replayed", report.replayed)
+    act_before(reached)
+    clock.advance_to(reached)
+    pipeline.advance()
     act_before(float("inf"))
     if report.not_accepted:
         log.warning(
@@ -306,7 +316,7 @@ def _reconcile(derived: Sequence[Ticket], stored: dict[str, Ticket], report: Res
         if ours == theirs:
             _take_state(ticket, mine, counters=False, events=False)
         elif ours[: len(theirs)] == theirs:
-            pass  # the replay went further than the store (timers that fired after the last commit)
+            pass  # the replay went further than the last commit: the extension is stored
         else:
             log.warning(
                 "ticket %s: the replay's history differs from the stored one; keeping the stored", ticket.id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from desktop.store import schema_mirror  # noqa: F401  (registers the mirror's local tables)
 from desktop.store.base import Base
-from desktop.store.schema_journal import JournalRow
+from desktop.store.schema_journal import JournalMark, JournalRow
 from desktop.store.schema_ops import HandoverRow, OutboxRow, QuarantineRow
 from desktop.store.schema_tickets import (
     ChainHead,
@@ -27,6 +27,7 @@ __all__ = [
     "DispositionRow",
     "GateRow",
     "HandoverRow",
+    "JournalMark",
     "JournalRow",
     "OrderRow",
     "OutboxRow",

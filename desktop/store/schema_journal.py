@@ -28,3 +28,13 @@ class JournalRow(Base):
     payload: Mapped[bytes] = mapped_column(LargeBinary)
     device: Mapped[str] = mapped_column(String(160))  # the dedup key: "obu:…", "seal:…", "order:…"
     seq: Mapped[int] = mapped_column(BigInteger)  # the device's seq (0 for orders)
+
+
+class JournalMark(Base):
+    """Named console times of the journal; ``console_time``: how far the pipeline had got (every
+    journaled message and every timer due by then) when the ingest writer last committed."""
+
+    __tablename__ = "journal_marks"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)

@@ -35,9 +35,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("message_journal", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_message_journal_received_at"), ["received_at"], unique=False)
+    op.create_table(
+        "journal_marks",
+        sa.Column("name", sa.String(length=32), nullable=False),
+        sa.Column("value", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_journal_marks")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("journal_marks")
     with op.batch_alter_table("message_journal", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_message_journal_received_at"))
     op.drop_table("message_journal")
