@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -488,3 +489,25 @@ def test_a_ticket_from_before_the_journal_keeps_taking_its_episode_and_is_not_co
     assert third.report.replayed > 0
     assert tickets_of(third.pipeline.book) == second
     assert third.report.stored_new == 0
+
+
+def test_the_ingest_writer_prunes_the_journal_on_its_own(open_store: Callable[[str], Store]) -> None:
+    store = open_store("j")
+    h = Journaled()
+    h.use(Console(store, T(0)))
+    h.depart_active()
+    h.drive(3, points=6)
+    h.arrive_and_unseal(12)
+    h.fix(24 * 60 + 14, 25.13, 121.75, obu_id="OBU-STRAY")  # a day later: ORD-1 retired
+    assert "ORD-1" not in h.pipeline.trips
+    recorder = h.console.recorder
+    recorder.prune_every_s = 0.05
+    recorder.start()
+    try:
+        deadline = time.monotonic() + 20
+        while store.journal_count() > 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        recorder.stop()
+    assert [r.topic for r in iter_journal(store)] == ["jmc/v1/keelung/obu/OBU-STRAY/telemetry"]
+    assert recorder.pruned > 10
