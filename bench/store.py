@@ -11,8 +11,9 @@ then coming back and draining its queue.
   before each batch is acknowledged. The rate counts messages *committed and acknowledged*.
 
 Also: ``audit verify`` speed on ``--audit-rows`` chain rows (default 1,000,000), and the
-upstream mirror's drain time: the whole outbox pushed to a fresh PostgreSQL database
-(``nan`` without ``desktop/store/mirror.py`` or a PostgreSQL server).
+upstream mirror's drain time after a 5,000-disposition backlog (``bench/mirror.py``: written
+while no upstream was there, then pushed to a fresh PostgreSQL database; ``nan`` without a
+PostgreSQL server).
 
 Last line: ``store_msgs_per_s=N mirror_drain_s=D``.
 
@@ -22,11 +23,8 @@ Last line: ``store_msgs_per_s=N mirror_drain_s=D``.
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import os
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from ingest import DATA, bare_rate, publish_all, wait_until  # bench/ingest.py
@@ -85,44 +83,16 @@ def audit_verify_rate(rows: int, folder: Path) -> float:
     return rows / seconds
 
 
-def measure_mirror_drain(store: Store) -> float:
-    """Seconds the upstream mirror takes to push the store's whole outbox to a fresh
-    PostgreSQL database (``$JMC_TEST_PG_URL``'s server, else the local one); ``nan`` without
-    a mirror or a server."""
-    if importlib.util.find_spec("desktop.store.mirror") is None:
-        return float("nan")
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+def mirror_drain(dispositions: int = 5000) -> float:
+    """Seconds to drain a ``dispositions`` backlog upstream, ``nan`` when no server is there."""
+    from mirror import measure_mirror_drain  # bench/mirror.py
     from sqlalchemy.exc import OperationalError
 
-    from desktop.store.mirror import MirrorWorker
-
-    server = os.environ.get("JMC_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-    name = f"jmc_bench_mirror_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        return measure_mirror_drain(dispositions)
     except OperationalError as exc:
-        print(f"mirror drain not measured: no PostgreSQL at {server} ({exc.orig})", flush=True)
-        admin.dispose()
+        print(f"mirror drain not measured: no PostgreSQL ({exc.orig})", flush=True)
         return float("nan")
-    worker = MirrorWorker(
-        store, make_url(server).set(database=name).render_as_string(hide_password=False), pull=False
-    )
-    try:
-        pending = worker.local_counts()[0]
-        started = time.perf_counter()
-        worker.push_pending()
-        seconds = time.perf_counter() - started
-        left = worker.local_counts()[0]
-        print(f"mirror pushed {pending - left} outbox rows ({left} left)", flush=True)
-        return seconds if left == 0 else float("nan")
-    finally:
-        worker.stop()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def main() -> None:
@@ -150,8 +120,8 @@ def main() -> None:
             f"bare_msgs_per_s={bare:.0f} store_ingest_msgs_per_s={rate:.0f} ratio={rate / bare:.3f}",
             flush=True,
         )
-        drain = measure_mirror_drain(store)
         store.close()
+        drain = mirror_drain()
         if args.audit_rows:
             print(f"audit_verify_rows_per_s={audit_verify_rate(args.audit_rows, folder):.0f}", flush=True)
     print(f"store_msgs_per_s={rate:.0f} mirror_drain_s={drain:.2f}")
