@@ -20,6 +20,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -42,6 +43,7 @@ from desktop.models.config import RuleConfig
 from desktop.models.pipeline import Pipeline
 from desktop.models.sites import load_roster, load_sites
 from desktop.models.timeutil import format_rfc3339
+from desktop.store.api import Store
 from desktop.store.users_schema import UserRole
 from desktop.views.tickets.panel import TicketPanel
 from desktop.workflow.actions import TicketActions
@@ -50,7 +52,7 @@ from desktop.workflow.feed import TicketFeed
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "desktop" / "data"
 #: messages a simulated vehicle sends per report interval, on average (OBU + seals, less dwell)
-MSGS_PER_VEHICLE_INTERVAL = 0.78
+MSGS_PER_VEHICLE_INTERVAL = 0.71
 SITES = load_sites(DATA / "demo_sites.geojson")
 ROSTER = load_roster(DATA / "demo_roster.json", SITES)
 REGION = "keelung"
@@ -144,13 +146,13 @@ class Injector:
 
 
 def measure(
-    port: int, *, rate: float, alarms: int, seconds: float, vehicles: int
+    port: int, *, rate: float, alarms: int, seconds: float, vehicles: int, store: Store | None
 ) -> tuple[float, list[float]]:
     """Run one measurement; returns (background msgs/s processed, latencies in ms)."""
     pipeline = Pipeline(SITES, ROSTER, RuleConfig.load(), SystemClock())
     feed = TicketFeed.for_pipeline(pipeline)
     link = ConsoleLink(BrokerAddress.parse(f"mqtt://127.0.0.1:{port}"), f"console-bench-{int(rate)}")
-    service = IngestService(pipeline, link)
+    service = IngestService(pipeline, link, store=store)
     actions = TicketActions.for_service(service)
     user = AuthenticatedUser(1, "bench", "bench", UserRole.WATCH_OFFICER)
     panel = TicketPanel(actions, feed, user)
@@ -243,13 +245,23 @@ def main() -> None:
     parser.add_argument("--alarms", type=int, default=60, help="injected A06 alarms per run")
     parser.add_argument("--seconds", type=float, default=30, help="length of the loaded run")
     parser.add_argument("--vehicles", type=int, default=3000, help="simulated vehicles")
+    parser.add_argument(
+        "--no-store", action="store_true", help="without the local store (the console always has one)"
+    )
     args = parser.parse_args()
     QApplication([])
-    with LocalMosquitto() as broker:
-        _, idle = measure(broker.port, rate=0, alarms=max(10, args.alarms // 4), seconds=5, vehicles=0)
+    with LocalMosquitto() as broker, tempfile.TemporaryDirectory(prefix="jmc-bench-latency-") as tmp:
+
+        def store(name: str) -> Store | None:
+            # as in the console: effects committed (SQLite, WAL, synchronous=FULL) before acks
+            return None if args.no_store else Store.open(str(Path(tmp) / name), console_id="bench")
+
+        few = max(10, args.alarms // 4)
+        _, idle = measure(broker.port, rate=0, alarms=few, seconds=5, vehicles=0, store=store("idle.db"))
         rate, loaded = measure(
-            broker.port, rate=args.rate, alarms=args.alarms, seconds=args.seconds, vehicles=args.vehicles
-        )
+            broker.port, rate=args.rate, alarms=args.alarms, seconds=args.seconds, vehicles=args.vehicles,
+            store=store("loaded.db"),
+        )  # fmt: skip
     print(f"baseline (no background): n={len(idle)} p50={pct(idle, 0.5):.1f} ms p99={pct(idle, 0.99):.1f} ms")
     print(
         f"loaded: n={len(loaded)} p50={pct(loaded, 0.5):.1f} ms p99={pct(loaded, 0.99):.1f} ms "
