@@ -150,15 +150,16 @@ def test_layout_follow_mode_and_panels_persist(
 ) -> None:
     window = make_window(qtbot, harness, gui_settings, zh_tw)
     window.resize(760, 700)  # the offscreen screen is 800×800; restoreGeometry keeps windows on it
-    window.replay_dock.hide()
+    assert window.replay_dock.isHidden()  # opens with a replay only: the map keeps the centre
+    window.detail_dock.hide()
     window.actions_.follow.setChecked(True)
     window.close()
     again = make_window(qtbot, harness, gui_settings, zh_tw)
-    assert again.replay_dock.isHidden() and not again.detail_dock.isHidden()
+    assert again.detail_dock.isHidden() and not again.ticket_dock.isHidden()
     assert again.actions_.follow.isChecked()
     assert (again.width(), again.height()) == (760, 700)
     again.actions_.reset_layout.trigger()
-    assert not again.replay_dock.isHidden()
+    assert not again.detail_dock.isHidden() and again.replay_dock.isHidden()
 
 
 def test_follow_mode_follows_the_selected_trip(
@@ -192,5 +193,7 @@ def test_replay_shows_the_track_and_moves_the_cursor(
     assert window.map.track_cursor == replay.replay_ts
     replay.seek(replay.track.end or 0)
     assert replay.slider.value() == replay.slider.maximum()
+    assert window.replay_dock.isVisible()
     replay.stop.click()
     assert window.map.track == [] and not replay.active
+    assert window.replay_dock.isHidden()  # the map gets the centre back

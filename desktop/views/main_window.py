@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QToolBar, QWidget
 
 from desktop.i18n.runtime import LanguageSwitcher
@@ -131,8 +131,10 @@ class MainWindow(QMainWindow):
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(1000)
         self._clock_timer.timeout.connect(self.refresh_status)
+        # the replay dock opens with a replay (Ctrl+R) and closes with it: the map keeps the centre
+        self.replay_dock.hide()
         self._default_state = self.saveState(SETTINGS_VERSION)
-        self.resize(1600, 960)
+        self._fit_screen()
         self.restore_settings()
         self.retranslate()
         self.refresh_status()
@@ -258,6 +260,7 @@ class MainWindow(QMainWindow):
 
     def _replay_closed(self) -> None:
         self.map.clear_track()
+        self.replay_dock.hide()
         if self.selected is not None:
             self.map.focus_trip(self.selected, follow=self.actions_.follow.isChecked())
 
@@ -271,7 +274,7 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, SETTINGS_VERSION)
-        for dock in (self.ticket_dock, self.detail_dock, self.replay_dock):
+        for dock in (self.ticket_dock, self.detail_dock):
             dock.show()
 
     def switch_language(self, language: str) -> None:
@@ -284,6 +287,19 @@ class MainWindow(QMainWindow):
         action = self.actions_.languages.get(language)
         if action is not None:
             action.setChecked(True)
+
+    def _fit_screen(self) -> None:
+        """First start: 1600×960, shrunk to the screen's free area (a 1366×768 console too);
+        a saved geometry replaces this in :meth:`restore_settings`."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1600, 960)
+            return
+        free = screen.availableGeometry()
+        self.resize(min(1600, free.width()), min(960, free.height()))
+        frame = self.frameGeometry()
+        frame.moveCenter(free.center())
+        self.move(frame.topLeft())
 
     def restore_settings(self) -> None:
         s = self.settings
