@@ -32,10 +32,9 @@ with the stored ones (see docs/store.md, "Restart: replay, then reconcile").
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Final
@@ -47,8 +46,8 @@ from desktop.models.clock import Clock, SimulatedClock
 from desktop.models.pipeline import ACCEPTED, Pipeline
 from desktop.models.ticket import SYSTEM, Evidence, Resolution, Ticket, TicketEvent, TicketStatus
 from desktop.store.api import Store
-from desktop.store.journal import iter_journal, prune_journal, read_mark
-from desktop.store.reload import read_open_tickets, read_tickets
+from desktop.store.journal import iter_journal, journal_count, prune_journal, read_mark
+from desktop.store.reload import read_events, read_open_tickets, read_tickets
 from desktop.store.schema_journal import JournalRow
 from desktop.store.schema_tickets import TicketEventRow
 from desktop.store.tickets_io import snapshot
@@ -75,6 +74,45 @@ _LIFECYCLE: Final = (
     "signoff_minimum",
 )
 _PROGRESS_EVERY: Final = 100_000
+#: ``progress(done, total)``: journal messages replayed so far, of ``total`` (``journal_count``)
+ReplayProgress = Callable[[int, int], None]
+PROGRESS_INTERVAL_S = 0.1  # at most ~10 progress calls a second
+_CHECK_EVERY = 64  # messages between looks at the clock
+
+
+class ProgressThrottle:
+    """Passes ``(done, total)`` on to ``report`` at most every ``interval_s`` (the first and the
+    final call always; never the same ``done`` twice), so a GUI thread is not flooded.
+
+    Args:
+        report: the receiver (called on the replaying thread).
+        total: what ``done`` counts up to.
+        clock: monotonic seconds.
+    """
+
+    def __init__(
+        self,
+        report: ReplayProgress,
+        total: int,
+        *,
+        interval_s: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._report = report
+        self.total = total
+        self._interval = PROGRESS_INTERVAL_S if interval_s is None else interval_s
+        self._clock = clock
+        self._due = float("-inf")
+        self._last = -1
+
+    def __call__(self, done: int, *, final: bool = False) -> None:
+        if done == self._last:
+            return
+        now = self._clock()
+        if final or now >= self._due:
+            self._due = now + self._interval
+            self._last = done
+            self._report(done, max(self.total, done))
 
 
 @dataclass(slots=True)
@@ -99,6 +137,7 @@ def restore_pipeline(
     *,
     live_clock: Clock | None = None,
     prune: bool = True,
+    progress: ReplayProgress | None = None,
 ) -> RestoreReport:
     """Rebuild a fresh pipeline from the store's journal and tickets (steps in the module doc).
 
@@ -110,6 +149,9 @@ def restore_pipeline(
         pipeline: a pipeline that has processed nothing yet.
         live_clock: the clock to run on afterwards (default: the pipeline's own).
         prune: prune the journal afterwards (:func:`desktop.store.journal.prune_journal`).
+        progress: told ``(replayed, total)`` from the replaying thread: ``(0, total)`` first,
+            then at most every :data:`PROGRESS_INTERVAL_S`, and ``(total, total)`` once the
+            replay is done (``total`` is the journal's row count; it never goes down).
 
     Raises:
         ValueError: the pipeline has already processed messages.
@@ -127,10 +169,17 @@ def restore_pipeline(
         mark = read_mark(conn)
         pre = _not_derivable(conn, stored_open)
         persons = [] if first is None else _person_events(conn, store.console_id, float(first))
+        total = journal_count(conn) if progress is not None else 0
+    throttle = ProgressThrottle(progress, total) if progress is not None else None
+    if throttle is not None:
+        throttle(0)
     report.pre_restored = book.restore(pre)
     pre_state = {t.id: snapshot(t) for t in report.pre_restored}
     if first is not None:
-        _replay(store, pipeline, float(first), persons, report, reached=min(mark or 0.0, live.now()))
+        reached = min(mark or 0.0, live.now())
+        _replay(store, pipeline, float(first), persons, report, reached=reached, progress=throttle)
+    if throttle is not None:
+        throttle(report.replayed, final=True)
     pipeline.set_clock(live)
     with store.read() as conn:
         derived = [t for t in book.tickets.values() if t.id not in pre_state]
@@ -196,26 +245,9 @@ def _not_derivable(conn: Connection, tickets: Sequence[Ticket]) -> list[Ticket]:
 
 def _person_events(conn: Connection, console_id: str, since: float) -> list[tuple[str, TicketEvent]]:
     """This console's officers' events from ``since`` on, in time order."""
-    query = (
-        select(
-            TicketEventRow.ticket_id,
-            TicketEventRow.seq,
-            TicketEventRow.kind,
-            TicketEventRow.at,
-            TicketEventRow.actor,
-            TicketEventRow.data_json,
-        )
-        .where(
-            TicketEventRow.origin == console_id,
-            TicketEventRow.actor != SYSTEM,
-            TicketEventRow.at >= since,
-        )
-        .order_by(TicketEventRow.at, TicketEventRow.ticket_id, TicketEventRow.seq)
-    )
-    return [
-        (str(tid), TicketEvent(int(seq), str(kind), float(at), str(actor), json.loads(data)))
-        for tid, seq, kind, at, actor, data in conn.execute(query)
-    ]
+    e = TicketEventRow
+    where = (e.origin == console_id, e.actor != SYSTEM, e.at >= since)
+    return read_events(conn, where, (e.at, e.ticket_id, e.seq))
 
 
 def _replay(
@@ -225,6 +257,7 @@ def _replay(
     persons: list[tuple[str, TicketEvent]],
     report: RestoreReport,
     reached: float,
+    progress: ProgressThrottle | None = None,
 ) -> None:
     """Re-ingest the journal, officers' events at their time, then fire the timers due by
     ``reached`` (what the last commit had processed: their effects are stored, so they must be
@@ -252,6 +285,8 @@ def _replay(
         if pipeline.ingest(entry.topic, entry.payload) != ACCEPTED:
             report.not_accepted += 1
         report.replayed += 1
+        if progress is not None and report.replayed % _CHECK_EVERY == 0:
+            progress(report.replayed)
         if report.replayed % _PROGRESS_EVERY == 0:
             log.info("restart: %d journaled messages replayed", report.replayed)
     act_before(reached)

@@ -13,18 +13,17 @@ converged state; the full cross-console history is :attr:`MergedTicket.history`.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
-from desktop.models.catalogue import HandlingUnit, Severity, UnitKind
-from desktop.models.ticket import Evidence, Resolution, Role, Ticket, TicketEvent, TicketStatus
+from desktop.models.catalogue import Severity
+from desktop.models.ticket import Resolution, Role, Ticket, TicketEvent
 from desktop.store.api import Store
 from desktop.store.merge import RESOLVED, MergedTicket
 from desktop.store.mirror_conflicts import ConflictInfo, merge_stored, read_conflicts, write_conflicts
-from desktop.store.schema_tickets import TicketEventRow, TicketRow
+from desktop.store.reload import read_tickets
 
 
 class ConflictError(ValueError):
@@ -80,46 +79,7 @@ def list_conflicts(store: Store, ticket_id: str | None = None) -> list[ConflictI
 
 def load_ticket(conn: Connection, console_id: str, ticket_id: str) -> Ticket | None:
     """The stored ticket with this console's own events (``None``: not stored here)."""
-    row = conn.execute(select(TicketRow).where(TicketRow.id == ticket_id)).mappings().first()
-    if row is None:
-        return None
-    handling = json.loads(row["handling_json"])
-    events = [
-        TicketEvent(int(seq), str(kind), float(at), str(actor), json.loads(data))
-        for seq, kind, at, actor, data in conn.execute(
-            select(TicketEventRow.seq, TicketEventRow.kind, TicketEventRow.at)
-            .add_columns(TicketEventRow.actor, TicketEventRow.data_json)
-            .where(TicketEventRow.ticket_id == ticket_id, TicketEventRow.origin == console_id)
-            .order_by(TicketEventRow.seq)
-        )
-    ]
-    return Ticket(
-        id=str(row["id"]),
-        code=str(row["code"]),
-        severity=Severity(row["severity"]),
-        order_no=row["order_no"],
-        subject=str(row["subject"]),
-        region=str(row["region"]),
-        raised_at=float(row["raised_at"]),
-        handling=HandlingUnit(UnitKind(handling["kind"]), handling.get("site_code")),
-        signoff_minimum=int(row["signoff_minimum"]),
-        status=TicketStatus(row["status"]),
-        resolution=Resolution(row["resolution"]) if row["resolution"] else None,
-        closed_at=row["closed_at"],
-        updated_at=float(row["updated_at"]),
-        occurrences=int(row["occurrences"]),
-        first_seen=float(row["first_seen"]),
-        last_seen=float(row["last_seen"]),
-        detail=str(row["detail"]),
-        escalated=bool(row["escalated"]),
-        assignee=row["assignee"],
-        findings=str(row["findings"]),
-        evidence=Evidence(
-            bool(row["system_images"]), bool(row["operator_cctv"]), bool(row["whereabouts_traced"])
-        ),
-        actions=list(json.loads(row["actions_json"])),
-        events=events,
-    )
+    return read_tickets(conn, console_id, [ticket_id]).get(ticket_id)
 
 
 def _find(conflicts: Sequence[ConflictInfo], chosen_event_id: str) -> ConflictInfo | None:

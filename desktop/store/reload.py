@@ -21,7 +21,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from desktop.models.catalogue import HandlingUnit, Severity, UnitKind
 from desktop.models.ticket import Evidence, Resolution, Ticket, TicketEvent, TicketStatus
@@ -87,23 +88,32 @@ def _events(conn: Connection, console_id: str, ids: Sequence[str]) -> dict[str, 
     found: dict[str, list[TicketEvent]] = defaultdict(list)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        query = (
-            select(
-                TicketEventRow.ticket_id,
-                TicketEventRow.seq,
-                TicketEventRow.kind,
-                TicketEventRow.at,
-                TicketEventRow.actor,
-                TicketEventRow.data_json,
-            )
-            .where(TicketEventRow.origin == console_id, TicketEventRow.ticket_id.in_(chunk))
-            .order_by(TicketEventRow.ticket_id, TicketEventRow.seq)
-        )
-        for ticket_id, seq, kind, at, actor, data in conn.execute(query):
-            found[str(ticket_id)].append(
-                TicketEvent(int(seq), str(kind), float(at), str(actor), json.loads(data))
-            )
+        where = (TicketEventRow.origin == console_id, TicketEventRow.ticket_id.in_(chunk))
+        for ticket_id, event in read_events(conn, where, (TicketEventRow.ticket_id, TicketEventRow.seq)):
+            found[ticket_id].append(event)
     return found
+
+
+def read_events(
+    conn: Connection, where: Iterable[ColumnElement[bool]], order_by: Iterable[InstrumentedAttribute[Any]]
+) -> list[tuple[str, TicketEvent]]:
+    """The stored ticket events that meet every condition of ``where``, as (ticket id, event)."""
+    query = (
+        select(
+            TicketEventRow.ticket_id,
+            TicketEventRow.seq,
+            TicketEventRow.kind,
+            TicketEventRow.at,
+            TicketEventRow.actor,
+            TicketEventRow.data_json,
+        )
+        .where(*where)
+        .order_by(*order_by)
+    )
+    return [
+        (str(ticket_id), TicketEvent(int(seq), str(kind), float(at), str(actor), json.loads(data)))
+        for ticket_id, seq, kind, at, actor, data in conn.execute(query)
+    ]
 
 
 def ticket_from_row(row: Mapping[Any, Any], events: Iterable[TicketEvent]) -> Ticket:
