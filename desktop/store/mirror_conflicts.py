@@ -21,6 +21,7 @@ from desktop.store.chain import canonical_json
 from desktop.store.merge import Conflict, MergedTicket, MergeEvent, merge_ticket
 from desktop.store.schema_mirror import MirrorKnowledge, TicketConflictRow
 from desktop.store.schema_tickets import TicketEventRow
+from desktop.store.upsert import upsert_greatest
 
 _CHUNK = 500  # ticket ids per IN (...) query
 
@@ -61,6 +62,11 @@ def event_from_row(row: Mapping[Any, Any]) -> MergeEvent:
         actor=str(row["actor"]),
         data=json.loads(row["data_json"]) if isinstance(row["data_json"], str) else {},
     )
+
+
+def upsert_knowledge(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Record ``mirror_knowledge`` rows (local or upstream); a known ``peer_seq`` never goes down."""
+    upsert_greatest(conn, MirrorKnowledge, rows, ["knower", "knower_seq", "peer"], "peer_seq")
 
 
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:

@@ -15,18 +15,16 @@ tickets touched.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sqlalchemy import Connection, Engine, func, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Engine, select
 
 from desktop.store.api import Store
-from desktop.store.merge import MergedTicket
-from desktop.store.mirror_conflicts import merge_stored, write_conflicts
+from desktop.store.merge import MergedTicket, MergeEvent
+from desktop.store.mirror_conflicts import event_from_row, merge_stored, upsert_knowledge, write_conflicts
 from desktop.store.mirror_push import AUDITED
 from desktop.store.outbox import write_outbox
 from desktop.store.schema_mirror import MirrorCursor, MirrorKnowledge, mirror_origins
@@ -37,25 +35,11 @@ PAGE: Final = 5000  # origin_seq values per console per pull
 
 
 @dataclass(frozen=True, slots=True)
-class RemoteEvent:
-    """A ticket event another console recorded, newly pulled (plain data)."""
-
-    event_id: str
-    origin: str
-    origin_seq: int
-    ticket_id: str
-    seq: int
-    kind: str
-    at: float
-    actor: str
-    data: Mapping[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
 class RemoteBatch:
-    """What one pull brought: the new foreign events and the converged tickets they touched."""
+    """What one pull brought: the new foreign events (no knowledge attached) and the converged
+    tickets they touched."""
 
-    events: tuple[RemoteEvent, ...] = ()
+    events: tuple[MergeEvent, ...] = ()
     merged: Mapping[str, MergedTicket] = field(default_factory=dict)
     rows: int = 0  # audited rows stored (events, dispositions, sign-offs)
     conflicts: int = 0  # unresolved conflicts among the touched tickets
@@ -142,7 +126,7 @@ def store_fetched(store: Store, fetched: _Fetched, now: float) -> RemoteBatch:
             insert_ignore(conn, AUDITED[name], rows)
             count += len(rows)
             touched.update(str(r["ticket_id"]) for r in rows)
-        _merge_knowledge(conn, fetched.knowledge)
+        upsert_knowledge(conn, fetched.knowledge)
         upsert(
             conn,
             MirrorCursor,
@@ -155,24 +139,14 @@ def store_fetched(store: Store, fetched: _Fetched, now: float) -> RemoteBatch:
             {"knower": me, "knower_seq": knower_seq, "peer": o, "peer_seq": s, "recorded_at": now}
             for o, s in sorted(fetched.cursors.items())
         ]
-        _merge_knowledge(conn, own)
+        upsert_knowledge(conn, own)
         write_outbox(
             conn, me, [("mirror_knowledge", f"{me}:{r['knower_seq']}:{r['peer']}", r) for r in own], now
         )
         merged = merge_stored(conn, touched)
         conflicts = write_conflicts(conn, merged, now)
         events = tuple(
-            RemoteEvent(
-                str(r["event_id"]),
-                str(r["origin"]),
-                int(r["origin_seq"]),
-                str(r["ticket_id"]),
-                int(r["seq"]),
-                str(r["kind"]),
-                float(r["at"]),
-                str(r["actor"]),
-                json.loads(r["data_json"]),
-            )
+            event_from_row(r)
             for r in sorted(
                 fetched.rows.get("ticket_events", []), key=lambda r: (r["origin"], r["origin_seq"])
             )
@@ -180,35 +154,6 @@ def store_fetched(store: Store, fetched: _Fetched, now: float) -> RemoteBatch:
         return RemoteBatch(events, merged, count, conflicts)
 
     return store.write(work)
-
-
-def _by_origin_seq(row: dict[str, Any]) -> tuple[str, int]:
-    return (str(row["origin"]), int(row["origin_seq"]))
-
-
-def _merge_knowledge(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    stmt = sqlite_insert(MirrorKnowledge) if conn.dialect.name == "sqlite" else None
-    if stmt is None:  # a PostgreSQL local store
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        pg = pg_insert(MirrorKnowledge)
-        conn.execute(
-            pg.on_conflict_do_update(
-                index_elements=["knower", "knower_seq", "peer"],
-                set_={"peer_seq": func.greatest(MirrorKnowledge.peer_seq, pg.excluded.peer_seq)},
-            ),
-            rows,
-        )
-        return
-    conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["knower", "knower_seq", "peer"],
-            set_={"peer_seq": func.max(MirrorKnowledge.peer_seq, stmt.excluded.peer_seq)},
-        ),
-        rows,
-    )
 
 
 def pull_once(store: Store, up_engine: Engine, page: int = PAGE) -> RemoteBatch:

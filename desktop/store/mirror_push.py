@@ -20,8 +20,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from desktop.models.ticket import Resolution
 from desktop.store.merge import MergedTicket
-from desktop.store.mirror_conflicts import merge_stored, write_conflicts
-from desktop.store.schema_mirror import MirrorKnowledge, mirror_origins
+from desktop.store.mirror_conflicts import merge_stored, upsert_knowledge, write_conflicts
+from desktop.store.schema_mirror import mirror_origins
 from desktop.store.schema_ops import HandoverRow, OutboxRow
 from desktop.store.schema_tickets import ChainHead, DispositionRow, SignoffRow, TicketEventRow, TicketRow
 from desktop.store.upstream import lock_push
@@ -99,7 +99,7 @@ def push_batch(up: Connection, items: Sequence[OutboxItem], now: float) -> PushR
             top[row["origin"]] = max(top.get(row["origin"], 0), int(row["origin_seq"]))
     _insert_heads(up, by_table.get("chain_heads", []), now, result)
     _upsert_handovers(up, by_table.get("handovers", []))
-    _upsert_knowledge(up, by_table.get("mirror_knowledge", []))
+    upsert_knowledge(up, by_table.get("mirror_knowledge", []))
     states = {str(row["id"]): row for row in by_table.get("tickets", [])}  # the last state wins
     _upsert_tickets(up, list(states.values()))
     touched.update(states)
@@ -191,19 +191,6 @@ def _upsert_handovers(up: Connection, rows: list[dict[str, Any]]) -> None:
             where=HandoverRow.acknowledged_by.is_(None),  # the first acknowledgement stays
         ),
         list(latest.values()),
-    )
-
-
-def _upsert_knowledge(up: Connection, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    stmt = pg_insert(MirrorKnowledge)
-    up.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["knower", "knower_seq", "peer"],
-            set_={"peer_seq": func.greatest(MirrorKnowledge.peer_seq, stmt.excluded.peer_seq)},
-        ),
-        rows,
     )
 
 

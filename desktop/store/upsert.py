@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func
 from sqlalchemy.dialects import postgresql, sqlite
 
 
@@ -37,3 +37,16 @@ def insert_ignore(
     if rows:
         stmt = _insert(conn, table)
         conn.execute(stmt.on_conflict_do_nothing(index_elements=keys), list(rows))
+
+
+def upsert_greatest(
+    conn: Connection, table: Any, rows: Sequence[dict[str, Any]], keys: list[str], column: str
+) -> None:
+    """Insert, or raise ``column`` of the existing row with the same ``keys`` to the new value
+    when that is greater (it never goes down)."""
+    if not rows:
+        return
+    stmt = _insert(conn, table)
+    greatest = func.greatest if conn.dialect.name == "postgresql" else func.max  # SQLite: scalar max(a, b)
+    new = {column: greatest(getattr(table, column), stmt.excluded[column])}
+    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=new), list(rows))
