@@ -55,7 +55,7 @@ def test_qm_files_build_and_translate(tmp_path: Path) -> None:
         translator = QTranslator()
         assert translator.load(str(out / f"jmc_main_{lang}.qm"))
         assert translator.translate("MainWindow", "Trip detail") == expected
-        assert translator.translate("Severity", "Critical") == ("危急" if lang == "zh_TW" else "Critical")
+        assert translator.translate("Phase", "Completed") == ("已完成" if lang == "zh_TW" else "Completed")
 
 
 def test_stale_qm_files_are_rebuilt(tmp_path: Path) -> None:

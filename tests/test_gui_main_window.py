@@ -124,7 +124,7 @@ def test_selecting_a_trip_fills_the_detail_panel(
     assert v["left"].text() == "0:59:00"  # deadline: 60 min after the departure at minute 3; now 4
     assert "◆ 高" in v["tickets"].text()
     rows = [window.detail.ticket_list.item(i).text() for i in range(window.detail.ticket_list.count())]
-    assert any(r.startswith("◆ 高  A01 封條異常(插銷異常)\n") and "未處理" in r for r in rows)
+    assert any(r.startswith("◆ 高  A01 封條異常(插銷異常)\n") and "待處理" in r for r in rows)
 
 
 def test_language_switch_changes_labels_at_run_time(

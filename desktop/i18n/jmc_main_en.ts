@@ -251,25 +251,6 @@
     </message>
 </context>
 <context>
-    <name>Severity</name>
-    <message>
-        <source>Critical</source>
-        <translation>Critical</translation>
-    </message>
-    <message>
-        <source>High</source>
-        <translation>High</translation>
-    </message>
-    <message>
-        <source>Medium</source>
-        <translation>Medium</translation>
-    </message>
-    <message>
-        <source>Low</source>
-        <translation>Low</translation>
-    </message>
-</context>
-<context>
     <name>StatusPanel</name>
     <message>
         <source>Watch officer</source>
@@ -338,29 +319,6 @@
     <message>
         <source>n/a</source>
         <translation>n/a</translation>
-    </message>
-</context>
-<context>
-    <name>TicketStatus</name>
-    <message>
-        <source>Open</source>
-        <translation>Open</translation>
-    </message>
-    <message>
-        <source>Acknowledged</source>
-        <translation>Acknowledged</translation>
-    </message>
-    <message>
-        <source>Dispatched</source>
-        <translation>Dispatched</translation>
-    </message>
-    <message>
-        <source>Awaiting sign-off</source>
-        <translation>Awaiting sign-off</translation>
-    </message>
-    <message>
-        <source>Closed</source>
-        <translation>Closed</translation>
     </message>
 </context>
 <context>

@@ -251,25 +251,6 @@
     </message>
 </context>
 <context>
-    <name>Severity</name>
-    <message>
-        <source>Critical</source>
-        <translation>危急</translation>
-    </message>
-    <message>
-        <source>High</source>
-        <translation>高</translation>
-    </message>
-    <message>
-        <source>Medium</source>
-        <translation>中</translation>
-    </message>
-    <message>
-        <source>Low</source>
-        <translation>低</translation>
-    </message>
-</context>
-<context>
     <name>StatusPanel</name>
     <message>
         <source>Watch officer</source>
@@ -338,29 +319,6 @@
     <message>
         <source>n/a</source>
         <translation>無</translation>
-    </message>
-</context>
-<context>
-    <name>TicketStatus</name>
-    <message>
-        <source>Open</source>
-        <translation>未處理</translation>
-    </message>
-    <message>
-        <source>Acknowledged</source>
-        <translation>已確認</translation>
-    </message>
-    <message>
-        <source>Dispatched</source>
-        <translation>已派員</translation>
-    </message>
-    <message>
-        <source>Awaiting sign-off</source>
-        <translation>待簽核</translation>
-    </message>
-    <message>
-        <source>Closed</source>
-        <translation>已結案</translation>
     </message>
 </context>
 <context>

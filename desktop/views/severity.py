@@ -1,5 +1,9 @@
 """Severity and phase presentation: colour + shape + label, always all three (ISA-101).
 
+Severity colours and shapes come from desktop/map/symbols.py and names from
+:func:`desktop.views.tickets.style.severity_label`, so the map, the trip panels and the ticket
+queue cannot disagree; a ticket status is named by :func:`desktop.views.tickets.labels.status_label`.
+
 Colour is reserved for abnormal states; normal things are grey. The shapes differ so that a
 colour-blind operator, or a monochrome print-out, still tells the severities apart.
 """
@@ -11,6 +15,7 @@ from typing import Final
 from PySide6.QtCore import QCoreApplication, QLocale
 
 from desktop.map.symbols import SEVERITY_STYLES
+from desktop.views.tickets.style import severity_label
 
 SEVERITIES: Final = ("critical", "high", "medium", "low")
 _GLYPHS: Final = {"triangle": "▲", "diamond": "◆", "square": "■", "ring-circle": "◎", "circle": "●"}
@@ -19,17 +24,6 @@ SEVERITY_COLOURS: Final = {s.key: s.colour for s in SEVERITY_STYLES if s.key in 
 SEVERITY_SHAPES: Final = {s.key: _GLYPHS.get(s.shape, "●") for s in SEVERITY_STYLES if s.key in SEVERITIES}
 NORMAL_COLOUR: Final = "#c8c8c8"
 MUTED_COLOUR: Final = "#8e9196"
-
-
-def severity_label(severity: str) -> str:
-    """The translated name of a severity."""
-    labels = {
-        "critical": QCoreApplication.translate("Severity", "Critical"),
-        "high": QCoreApplication.translate("Severity", "High"),
-        "medium": QCoreApplication.translate("Severity", "Medium"),
-        "low": QCoreApplication.translate("Severity", "Low"),
-    }
-    return labels.get(severity, severity)
 
 
 def severity_text(severity: str) -> str:
@@ -57,18 +51,6 @@ def phase_label(phase: str) -> str:
         "cancelled": QCoreApplication.translate("Phase", "Cancelled"),
     }
     return labels.get(phase, phase)
-
-
-def status_label(status: str) -> str:
-    """The translated name of a ticket status."""
-    labels = {
-        "open": QCoreApplication.translate("TicketStatus", "Open"),
-        "acknowledged": QCoreApplication.translate("TicketStatus", "Acknowledged"),
-        "dispatched": QCoreApplication.translate("TicketStatus", "Dispatched"),
-        "awaiting_signoff": QCoreApplication.translate("TicketStatus", "Awaiting sign-off"),
-        "closed": QCoreApplication.translate("TicketStatus", "Closed"),
-    }
-    return labels.get(status, status)
 
 
 def event_label(kind: str) -> str:

@@ -19,13 +19,8 @@ from desktop.live.trip_tickets import TicketSummary
 from desktop.live.views import TripView
 from desktop.models.sites import SiteIndex
 from desktop.models.timeutil import TAIPEI
-from desktop.views.severity import (
-    SEVERITY_COLOURS,
-    chinese_ui,
-    phase_label,
-    severity_text,
-    status_label,
-)
+from desktop.views.severity import SEVERITY_COLOURS, chinese_ui, phase_label, severity_text
+from desktop.views.tickets.labels import status_label
 
 
 def format_duration(seconds: float) -> str:

@@ -1,4 +1,4 @@
-"""Severity colours, shapes and labels (dark ISA-101 theme: colour only for what is abnormal)."""
+"""Severity colours, shapes and labels in Qt (dark ISA-101 theme: colour only for what is abnormal)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,14 @@ from PySide6.QtCore import QCoreApplication as Q
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPixmap, QPolygonF
 
+from desktop.map.symbols import SEVERITY_STYLES
 from desktop.models.catalogue import Severity
 
-#: (fill colour, shape) per severity: critical red triangle, high orange diamond, medium yellow
-#: square, low cyan circle; shape and label also carry the meaning for colour-blind readers.
-SEVERITY_COLOUR: Final = {
-    Severity.CRITICAL: QColor("#e5322d"),
-    Severity.HIGH: QColor("#f08c00"),
-    Severity.MEDIUM: QColor("#e8d21d"),
-    Severity.LOW: QColor("#35c4dc"),
-}
-SEVERITY_SHAPE: Final = {
-    Severity.CRITICAL: "triangle",
-    Severity.HIGH: "diamond",
-    Severity.MEDIUM: "square",
-    Severity.LOW: "circle",
-}
+#: colour and shape per severity, from the one table the map draws with too (desktop/map/symbols.py):
+#: critical red triangle, high orange diamond, medium yellow square, low cyan circle; shape and
+#: label also carry the meaning for colour-blind readers.
+SEVERITY_COLOUR: Final = {Severity(s.key): QColor(s.colour) for s in SEVERITY_STYLES if s.code}
+SEVERITY_SHAPE: Final = {Severity(s.key): s.shape for s in SEVERITY_STYLES if s.code}
 
 # the neutral dark palette: greys for everything normal
 BACKGROUND: Final = QColor("#2b2d31")
@@ -62,15 +54,16 @@ QLabel#alarmRateOver { color: #f08c00; font-weight: bold; }
 """
 
 
-def severity_label(severity: Severity) -> str:
-    """zh-TW (or English) label of a severity, through the translator."""
-    labels = {
+def severity_label(severity: str) -> str:
+    """zh-TW (or English) name of a severity, through the translator (the ticket screens, the
+    trip detail and the map's lists all name severities with this)."""
+    labels: dict[str, str] = {
         Severity.CRITICAL: Q.translate("Tickets", "Critical"),
         Severity.HIGH: Q.translate("Tickets", "High"),
         Severity.MEDIUM: Q.translate("Tickets", "Medium"),
         Severity.LOW: Q.translate("Tickets", "Low"),
     }
-    return labels[severity]
+    return labels.get(severity, severity)
 
 
 def paint_shape(painter: QPainter, rect: QRectF, severity: Severity, *, hollow: bool = False) -> None:
