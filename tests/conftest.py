@@ -68,6 +68,17 @@ def zh_tw(languages: Any) -> Any:
 
 
 @pytest.fixture
+def tickets_zh_tw(qapp: Any) -> Any:
+    """The ticket screens' catalogue alone in Traditional Chinese, removed after the test."""
+    from desktop.views.tickets.i18n import install_translator
+
+    translator = install_translator("zh_TW")
+    yield translator
+    if translator is not None:
+        qapp.removeTranslator(translator)
+
+
+@pytest.fixture
 def gui_settings(tmp_path: Any) -> Any:
     """QSettings in an INI file of the test's own, so tests never share or keep layouts."""
     from PySide6.QtCore import QSettings

@@ -10,7 +10,6 @@ os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 
 from desktop.auth.accounts import AccountService
@@ -18,34 +17,22 @@ from desktop.auth.passwords import OWASP_MINIMUM
 from desktop.models.ticket import TicketStatus
 from desktop.store.api import Store
 from desktop.views.tickets.handover_view import HandoverDialog
-from desktop.views.tickets.i18n import install_translator
 from desktop.views.tickets.labels import level_label
 from desktop.views.tickets.login import LoginDialog
-from desktop.views.tickets.panel import TicketPanel
 from desktop.views.tickets.quarantine_view import QuarantineBrowser
 from desktop.workflow.actions import Party
 from desktop.workflow.handover import HandoverService
 from desktop.workflow.quarantine import QuarantineReader
+from tests.panel_support import show_panel
 from tests.workflow_support import OFFICER, OFFICER_2, SECTION, Desk, a06, seal_broken
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
-@pytest.fixture
-def zh(qapp):  # type: ignore[no-untyped-def]
-    translator = install_translator("zh_TW")
-    yield translator
-    if translator is not None:
-        qapp.removeTranslator(translator)
-
-
 def open_a06(qtbot, user=OFFICER):  # type: ignore[no-untyped-def]
     d = Desk()
     seal_broken(d.harness)
-    panel = TicketPanel(d.actions, d.feed, user, clock=d.harness.clock.now)
-    qtbot.addWidget(panel)
-    panel.resize(1500, 1000)
-    panel.show()
+    panel = show_panel(qtbot, d, user, height=1000)
     assert panel.select(a06(d.harness).id)
     return d, panel
 
@@ -111,7 +98,7 @@ def test_a_watch_officer_has_no_sign_off_control_and_a_section_chief_has(qtbot) 
     assert chief.detail.disposition.sign.isVisibleTo(chief)
 
 
-def test_screenshot_of_the_detail_in_zh_tw(qtbot, zh) -> None:  # type: ignore[no-untyped-def]
+def test_screenshot_of_the_detail_in_zh_tw(qtbot, tickets_zh_tw) -> None:  # type: ignore[no-untyped-def]
     d, panel = open_a06(qtbot)
     t = a06(d.harness)
     d.actions.acknowledge(t.id)

@@ -36,7 +36,8 @@ from desktop.views.tickets.queue_model import COL_CODE, COL_SEVERITY, COL_STATUS
 from desktop.workflow.handover import HandoverService
 from desktop.workflow.quarantine import QuarantineReader
 from tests.helpers import SITES
-from tests.workflow_support import MID, OFFICER, OFFICER_2, Desk, a06, seal_broken
+from tests.panel_support import show_panel
+from tests.workflow_support import OFFICER, OFFICER_2, Desk, a06, seal_broken, seal_cut_and_power_off
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 LANGS = ("zh_TW", "en")
@@ -70,15 +71,9 @@ def switch(languages: Any, lang: str) -> None:
 
 def busy_panel(qtbot: Any) -> tuple[Desk, TicketPanel]:
     """A06 (critical, selected, one checklist step ticked) and A04 in the queue."""
-    d = Desk()
-    h = d.harness
-    seal_broken(h)
-    h.fix(6, *MID, ext_power=False)
-    panel = TicketPanel(d.actions, d.feed, OFFICER, clock=h.clock.now)
-    qtbot.addWidget(panel)
-    panel.resize(1500, 1000)
-    panel.show()
-    t = a06(h)
+    d = seal_cut_and_power_off()
+    panel = show_panel(qtbot, d, height=1000)
+    t = a06(d.harness)
     d.actions.acknowledge(t.id)
     d.actions.tick(t.id, "notify_dest")
     panel.refresh()

@@ -9,43 +9,17 @@ os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QSignalSpy
 
 from desktop.models.ticket import TicketStatus
-from desktop.views.tickets.i18n import install_translator
 from desktop.views.tickets.panel import TicketPanel
 from desktop.views.tickets.queue_model import ROW_ROLE
 from tests.helpers import IN_ORIGIN
-from tests.workflow_support import GATE, MID, OFFICER, Desk, a06, seal_broken
+from tests.panel_support import show_panel
+from tests.workflow_support import GATE, MID, OFFICER, Desk, a06, seal_broken, seal_cut_and_power_off
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-
-
-@pytest.fixture
-def zh(qapp):  # type: ignore[no-untyped-def]
-    translator = install_translator("zh_TW")
-    yield translator
-    if translator is not None:
-        qapp.removeTranslator(translator)
-
-
-def busy_desk() -> Desk:
-    """Two trips: ORD-1 with a cut seal (A06 critical) and power removed (A04 high); ORD-2 quiet."""
-    d = Desk()
-    h = d.harness
-    seal_broken(h)
-    h.fix(6, *MID, ext_power=False)
-    return d
-
-
-def make_panel(qtbot, d: Desk, user=OFFICER) -> TicketPanel:  # type: ignore[no-untyped-def]
-    panel = TicketPanel(d.actions, d.feed, user, clock=d.harness.clock.now)
-    qtbot.addWidget(panel)
-    panel.resize(1500, 900)
-    panel.show()
-    return panel
 
 
 def codes_shown(panel: TicketPanel) -> list[str]:
@@ -54,7 +28,7 @@ def codes_shown(panel: TicketPanel) -> list[str]:
 
 def test_new_and_changed_tickets_are_inserted_and_updated_without_a_reset(qtbot) -> None:  # type: ignore[no-untyped-def]
     d = Desk()
-    panel = make_panel(qtbot, d)
+    panel = show_panel(qtbot, d)
     resets = QSignalSpy(panel.model.modelReset)
     inserted = QSignalSpy(panel.model.rowsInserted)
     changed = QSignalSpy(panel.model.dataChanged)
@@ -70,8 +44,8 @@ def test_new_and_changed_tickets_are_inserted_and_updated_without_a_reset(qtbot)
 
 
 def test_default_order_is_severity_then_age_and_counts_per_severity(qtbot) -> None:  # type: ignore[no-untyped-def]
-    d = busy_desk()
-    panel = make_panel(qtbot, d)
+    d = seal_cut_and_power_off()
+    panel = show_panel(qtbot, d)
     shown = codes_shown(panel)
     assert shown[0] == "A06" and "A04" in shown
     counts = panel.proxy.counts()
@@ -80,8 +54,8 @@ def test_default_order_is_severity_then_age_and_counts_per_severity(qtbot) -> No
 
 
 def test_filters_by_code_status_text_and_assignment(qtbot) -> None:  # type: ignore[no-untyped-def]
-    d = busy_desk()
-    panel = make_panel(qtbot, d)
+    d = seal_cut_and_power_off()
+    panel = show_panel(qtbot, d)
     f = panel.filters
     f.code.setCurrentIndex(f.code.findData("A04"))
     assert codes_shown(panel) == ["A04"]
@@ -107,8 +81,8 @@ def test_filters_by_code_status_text_and_assignment(qtbot) -> None:  # type: ign
 
 
 def test_keyboard_next_unacknowledged_acknowledge_and_map(qtbot) -> None:  # type: ignore[no-untyped-def]
-    d = busy_desk()
-    panel = make_panel(qtbot, d)
+    d = seal_cut_and_power_off()
+    panel = show_panel(qtbot, d)
     assert panel.annunciator.sounding  # a new critical alarm sounds
     jumps = QSignalSpy(panel.jumpToTrip)
     panel.view.setFocus()
@@ -134,8 +108,8 @@ def test_keyboard_next_unacknowledged_acknowledge_and_map(qtbot) -> None:  # typ
 
 
 def test_a_gate_officer_sees_the_queue_but_cannot_act(qtbot) -> None:  # type: ignore[no-untyped-def]
-    d = busy_desk()
-    panel = make_panel(qtbot, d, user=GATE)
+    d = seal_cut_and_power_off()
+    panel = show_panel(qtbot, d, GATE)
     panel.view.setFocus()
     qtbot.keyClick(panel.view, Qt.Key.Key_N)
     qtbot.keyClick(panel.view, Qt.Key.Key_Space)
@@ -145,8 +119,8 @@ def test_a_gate_officer_sees_the_queue_but_cannot_act(qtbot) -> None:  # type: i
     assert not box.ack.isEnabled() and not box.submit.isEnabled() and not box.sign.isVisible()
 
 
-def test_screenshot_of_the_queue_in_zh_tw(qtbot, zh) -> None:  # type: ignore[no-untyped-def]
-    d = busy_desk()
+def test_screenshot_of_the_queue_in_zh_tw(qtbot, tickets_zh_tw) -> None:  # type: ignore[no-untyped-def]
+    d = seal_cut_and_power_off()
     h = d.harness
     h.order(
         "ORD-2",
@@ -155,7 +129,7 @@ def test_screenshot_of_the_queue_in_zh_tw(qtbot, zh) -> None:  # type: ignore[no
         obu_id="OBU-2",
     )
     h.fix(7, *IN_ORIGIN, obu_id="OBU-2", speed=0)
-    panel = make_panel(qtbot, d)
+    panel = show_panel(qtbot, d)
     panel.view.setFocus()
     qtbot.keyClick(panel.view, Qt.Key.Key_N)
     for col in range(panel.model.columnCount()):

@@ -30,6 +30,14 @@ def seal_broken(h: Harness | None = None, *, order_no: str = "ORD-1") -> Harness
     return h
 
 
+def seal_cut_and_power_off() -> Desk:
+    """Two trips: ORD-1 with a cut seal (A06 critical) and power removed (A04 high); ORD-2 quiet."""
+    d = Desk()
+    seal_broken(d.harness)
+    d.harness.fix(6, *MID, ext_power=False)
+    return d
+
+
 def a06(h: Harness) -> Ticket:
     return next(t for t in h.pipeline.book.tickets.values() if t.code == "A06")
 
