@@ -3,7 +3,8 @@
 Order matters: the store is opened (and, for the demo, the demo accounts created) before any
 window; the map's ``app://`` scheme is registered and QtWebEngine imported before the
 QApplication exists; then the theme (CJK font, stylesheet), the translations (built if missing
-or stale) and the saved language; then the backend starts, someone signs in, and the main
+or stale) and the saved language; then, under the start-up splash, the store opens and the
+journal is replayed (on a worker thread), the backend starts, someone signs in, and the main
 window opens with the signed-in user's ticket queue. See docs/gui.md, "How the app is assembled".
 """
 
@@ -14,19 +15,22 @@ import gc
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
+from desktop.app_backend import STAGE_BROKER, STAGE_MAP
 from desktop.app_console import ConsoleApp, StartupError
-from desktop.app_session import sign_in
+from desktop.app_session import off_gui_thread, sign_in
+from desktop.auth.accounts import AccountService, AuthenticatedUser
 from desktop.i18n import DEFAULT_LANGUAGE
 from desktop.i18n.build import ensure_built
 from desktop.i18n.runtime import LanguageSwitcher
-from desktop.views.main_window import MainWindow
+from desktop.views.main_window import MainWindow, MapFactory, real_or_placeholder_map
 from desktop.views.qt_workarounds import pin_singletons
+from desktop.views.splash import StartupSplash
 from desktop.views.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -71,19 +75,17 @@ def run_gui(args: argparse.Namespace) -> int:
     console = ConsoleApp(args)
     try:
         try:
-            console.prepare()
+            console.check()  # bad input: told before any window
+            app, languages = create_application(sys.argv[:1])
+            settings = QSettings()
+            languages.switch(args.language or str(settings.value("ui/language", DEFAULT_LANGUAGE)))
+            splash = StartupSplash(languages)
+            window = start_console(console, splash, settings, languages)
         except StartupError as exc:
             print(f"jmc-console gui: {exc}", file=sys.stderr)
             return 2
-        assert console.backend is not None and console.accounts is not None
-        app, languages = create_application(sys.argv[:1])
-        settings = QSettings()
-        languages.switch(args.language or str(settings.value("ui/language", DEFAULT_LANGUAGE)))
-        console.backend.start()
-        user = console.demo_user or sign_in(console.accounts)
-        if user is None:
+        if window is None:
             return 0  # nobody signed in: nothing was done
-        window = console.open_window(user, settings, languages)
         stop_on_interrupt(window)
         quieten_garbage_collector()
         if args.quit_after is not None:
@@ -91,6 +93,51 @@ def run_gui(args: argparse.Namespace) -> int:
         return app.exec()
     finally:
         console.close()
+
+
+SignIn = Callable[[AccountService], AuthenticatedUser | None]
+
+
+def start_console(
+    console: ConsoleApp,
+    splash: StartupSplash,
+    settings: QSettings,
+    languages: LanguageSwitcher | None,
+    *,
+    sign_in_user: SignIn = sign_in,
+    map_factory: MapFactory = real_or_placeholder_map,
+) -> MainWindow | None:
+    """Start the console under ``splash``: ``console.prepare`` on a worker thread (the splash
+    shows the stages and the journal replay's progress; the GUI keeps painting), the backend
+    started, someone signed in (the splash steps aside for the dialog), the window opened; the
+    splash closes when the window's map is ready. ``None`` (and the splash closed) when nobody
+    signed in.
+
+    Raises:
+        StartupError: as :meth:`ConsoleApp.prepare` (the splash is closed).
+    """
+    splash.show_centred()
+    try:
+        off_gui_thread(console.prepare, splash.report)
+    except BaseException:
+        splash.close()
+        raise
+    assert console.backend is not None and console.accounts is not None
+    if console.backend.service is not None or console.backend.demo is not None:
+        splash.report(STAGE_BROKER)
+    console.backend.start()
+    user = console.demo_user
+    if user is None:
+        splash.hide()  # the sign-in dialog takes its place
+        user = sign_in_user(console.accounts)
+        if user is None:
+            splash.close()
+            return None
+    splash.report(STAGE_MAP)
+    splash.show_centred()
+    window = console.open_window(user, settings, languages, map_factory=map_factory)
+    splash.close_when_ready(window)
+    return window
 
 
 def quieten_garbage_collector() -> None:

@@ -5,6 +5,7 @@ a private broker with the traffic simulator.
 
     backend = Backend(sites, roster, config, store=store, broker_url=url)
     backend.prepare()        # replay the journal, restore tickets, feeds, ingest service (not connected)
+                             # (``prepare(progress)``: told each stage, and the replay's n of N)
     backend.start()          # connect, mirror, samplers (and the demo traffic)
     ...
     backend.stop()           # everything it started, in order; the store stays open
@@ -17,8 +18,9 @@ import socket
 import sys
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Final, TextIO
 
 from desktop.app_demo import DemoOptions, DemoTraffic
 from desktop.app_mirror import ConsoleMirror
@@ -42,7 +44,17 @@ from desktop.workflow.quarantine import QuarantineReader, QuarantineRow
 log = logging.getLogger(__name__)
 DATA = Path(__file__).resolve().parent / "data"
 
-__all__ = ["Backend", "DemoOptions", "default_console_id", "load_site_data"]
+__all__ = ["Backend", "DemoOptions", "StartupProgress", "default_console_id", "load_site_data"]
+
+#: start-up stages, in order, as ``progress(stage, done, total)`` reports them
+STAGE_STORE: Final = "store"  # opening the store (and the accounts)
+STAGE_TRIPS: Final = "trips"  # replaying the journal: ``done`` of ``total`` messages
+STAGE_BROKER: Final = "broker"  # starting the demo broker, connecting
+STAGE_MAP: Final = "map"  # the window and its map
+STARTUP_STAGES: Final = (STAGE_STORE, STAGE_TRIPS, STAGE_BROKER, STAGE_MAP)
+#: ``progress(stage, done, total)``, called from whatever thread starts the console (``total``
+#: 0: nothing to count); for a start-up splash
+StartupProgress = Callable[[str, int, int], None]
 
 
 def default_console_id() -> str:
@@ -105,11 +117,15 @@ class Backend:
 
     # -- life cycle ----------------------------------------------------------------------------
 
-    def prepare(self) -> None:
+    def prepare(self, progress: StartupProgress | None = None) -> None:
         """Rebuild the pipeline from the store (trips, timers and tickets as they were: the
         message journal replayed, see desktop/store/journal_replay.py), create the ingest service
         (not connected) and the feeds, then fire the timers that fell due while the console was
         down (everyone who listens to the ticket book is subscribed by then).
+
+        Args:
+            progress: told :data:`STAGE_TRIPS` with the replay's messages done of the journal's
+                (at most ~10 times a second), then :data:`STAGE_BROKER` when there is a broker.
 
         Raises:
             BrokerUrlError: a malformed ``broker_url``.
@@ -117,7 +133,8 @@ class Backend:
             StoreError, SQLAlchemyError: the store could not be read.
         """
         if self.store is not None:
-            self.restart = restore_pipeline(self.store, self.pipeline)
+            replayed = None if progress is None else partial(progress, STAGE_TRIPS)
+            self.restart = restore_pipeline(self.store, self.pipeline, progress=replayed)
             self.restored = self.restart.open_tickets
             if self.restored or self.restart.replayed:
                 log.info(
@@ -127,6 +144,8 @@ class Backend:
                     self.restart.replayed,
                 )
         url, mqtt5 = self._broker_url, True
+        if progress is not None and (url is not None or self.demo is not None):
+            progress(STAGE_BROKER, 0, 0)
         if self.demo is not None:
             url = self.demo.start_broker()
             mqtt5 = self.demo.mqtt5

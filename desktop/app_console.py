@@ -1,14 +1,16 @@
 """The console assembled from its parts (see docs/gui.md, "How the app is assembled").
 
     console = ConsoleApp(args)
-    console.prepare()                  # store, accounts (demo: created), backend (tickets restored)
+    console.check()                    # bad input (sites, rules, broker URL, upstream): before any window
+    console.prepare(progress)          # store, accounts (demo: created), backend (tickets restored)
     console.backend.start()            # ingest, mirror, samplers (demo: broker + simulator)
     user = console.demo_user or sign_in(console.accounts)
     window = console.open_window(user, settings, languages)
     ...
     console.close()                    # window, backend, store, demo folder
 
-``jmc-console gui`` (:func:`desktop.app.run_gui`) does exactly this around ``app.exec()``; the
+``jmc-console gui`` (:func:`desktop.app.run_gui`) does exactly this around ``app.exec()``, with
+``prepare`` on a worker thread under the start-up splash (:func:`desktop.app.start_console`); the
 tests do it without the event loop's ``exec``.
 """
 
@@ -21,14 +23,14 @@ from typing import Any, TextIO
 from PySide6.QtCore import QSettings
 from sqlalchemy.exc import SQLAlchemyError
 
-from desktop.app_backend import Backend, default_console_id, load_site_data
+from desktop.app_backend import STAGE_STORE, Backend, StartupProgress, default_console_id, load_site_data
 from desktop.app_demo import DemoFolder, DemoOptions, create_demo_accounts
 from desktop.auth.accounts import AccountService, AuthenticatedUser
 from desktop.i18n.runtime import LanguageSwitcher
 from desktop.ingest.broker import BrokerAddress, BrokerUrlError
 from desktop.ingest.localbroker import BrokerStartError
-from desktop.models.config import ConfigError
-from desktop.models.sites import SitesFileError
+from desktop.models.config import ConfigError, RuleConfig
+from desktop.models.sites import Roster, SiteIndex, SitesFileError
 from desktop.store.api import Store, StoreError
 from desktop.store.upstream import UpstreamError, resolve_upstream_url
 from desktop.views.main_window import MainWindow, MapFactory, real_or_placeholder_map
@@ -73,23 +75,46 @@ class ConsoleApp:
         self.demo_user: AuthenticatedUser | None = None
         self.session: Any = None  # desktop.app_session.ConsoleSession, once a window is open
         self.window: MainWindow | None = None
+        self._checked: tuple[SiteIndex, Roster, RuleConfig, str | None] | None = None
 
     # -- before any window -------------------------------------------------------------------------
 
-    def prepare(self) -> None:
-        """Open the store, check or create accounts, restore the tickets, prepare the backend.
+    def check(self) -> None:
+        """Read the sites, roster and rules and check the broker and upstream addresses: all that
+        can be checked before a store is opened or created (and before any window).
 
         Raises:
-            StartupError: bad input or an unusable store, broker or upstream (the message says which).
+            StartupError: bad input (the message says which).
         """
+        if self._checked is not None:
+            return
         args = self.args
-        try:  # everything that can be checked before a store is opened or created
+        try:
             sites, roster, config = load_site_data(args.sites, args.roster, args.rules)
             if args.broker and not args.demo:
                 BrokerAddress.parse(args.broker)
             upstream = None if args.demo else resolve_upstream_url(args.upstream)
         except (SitesFileError, ConfigError, UpstreamError, BrokerUrlError) as exc:
             raise StartupError(str(exc)) from exc
+        self._checked = (sites, roster, config, upstream)
+
+    def prepare(self, progress: StartupProgress | None = None) -> None:
+        """Open the store, check or create accounts, restore the tickets, prepare the backend
+        (:meth:`check` first, if not done). Qt-free: it may run on a worker thread.
+
+        Args:
+            progress: told each start-up stage (``desktop.app_backend.STARTUP_STAGES``) and the
+                journal replay's progress, from this thread.
+
+        Raises:
+            StartupError: bad input or an unusable store, broker or upstream (the message says which).
+        """
+        self.check()
+        assert self._checked is not None
+        sites, roster, config, upstream = self._checked
+        args = self.args
+        if progress is not None:
+            progress(STAGE_STORE, 0, 0)
         console_id = args.console_id or default_console_id()
         if args.demo:
             self.folder = DemoFolder()
@@ -116,7 +141,7 @@ class ConsoleApp:
             demo=demo, upstream_url=upstream, err=self._err,
         )  # fmt: skip
         try:
-            self.backend.prepare()
+            self.backend.prepare(progress)
         except (BrokerUrlError, BrokerStartError, StoreError, SQLAlchemyError) as exc:
             raise StartupError(str(exc)) from exc
 

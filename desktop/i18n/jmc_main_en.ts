@@ -251,6 +251,38 @@
     </message>
 </context>
 <context>
+    <name>StartupSplash</name>
+    <message>
+        <source>Opening the store</source>
+        <translation>Opening the store</translation>
+    </message>
+    <message>
+        <source>Rebuilding trips</source>
+        <translation>Rebuilding trips</translation>
+    </message>
+    <message>
+        <source>Connecting to the broker</source>
+        <translation>Connecting to the broker</translation>
+    </message>
+    <message>
+        <source>Loading the map</source>
+        <translation>Loading the map</translation>
+    </message>
+    <message>
+        <source>JMC Console</source>
+        <translation>JMC Console</translation>
+    </message>
+    <message>
+        <source>Joint Management Centre · 聯合管理中心監控台</source>
+        <extracomment>ends with the console&apos;s name in the other language (zh-TW: &quot;JMC Console · Joint Management Centre&quot;)</extracomment>
+        <translation>Joint Management Centre · 聯合管理中心監控台</translation>
+    </message>
+    <message>
+        <source>{done} / {total} messages</source>
+        <translation>{done} / {total} messages</translation>
+    </message>
+</context>
+<context>
     <name>StatusPanel</name>
     <message>
         <source>Watch officer</source>

@@ -251,6 +251,38 @@
     </message>
 </context>
 <context>
+    <name>StartupSplash</name>
+    <message>
+        <source>Opening the store</source>
+        <translation>開啟資料庫</translation>
+    </message>
+    <message>
+        <source>Rebuilding trips</source>
+        <translation>重建行程</translation>
+    </message>
+    <message>
+        <source>Connecting to the broker</source>
+        <translation>連線訊息中介</translation>
+    </message>
+    <message>
+        <source>Loading the map</source>
+        <translation>載入地圖</translation>
+    </message>
+    <message>
+        <source>JMC Console</source>
+        <translation>聯合管理中心監控台</translation>
+    </message>
+    <message>
+        <source>Joint Management Centre · 聯合管理中心監控台</source>
+        <extracomment>ends with the console&apos;s name in the other language (zh-TW: &quot;JMC Console · Joint Management Centre&quot;)</extracomment>
+        <translation>JMC Console · Joint Management Centre</translation>
+    </message>
+    <message>
+        <source>{done} / {total} messages</source>
+        <translation>{done} / {total} 則訊息</translation>
+    </message>
+</context>
+<context>
     <name>StatusPanel</name>
     <message>
         <source>Watch officer</source>
