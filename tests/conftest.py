@@ -68,6 +68,15 @@ def zh_tw(languages: Any) -> Any:
 
 
 @pytest.fixture
+def broker() -> Any:
+    """A Mosquitto of the test's own (broker_config/dev.conf on a free port), stopped after it."""
+    from desktop.ingest.localbroker import LocalMosquitto
+
+    with LocalMosquitto() as b:
+        yield b
+
+
+@pytest.fixture
 def tickets_zh_tw(qapp: Any) -> Any:
     """The ticket screens' catalogue alone in Traditional Chinese, removed after the test."""
     from desktop.views.tickets.i18n import install_translator

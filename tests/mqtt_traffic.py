@@ -1,10 +1,17 @@
-"""Field traffic for the MQTT integration tests, timed just before the console's real clock."""
+"""Field traffic for the MQTT integration tests, timed just before the console's real clock, and the
+field's publisher that sends it."""
 
 from __future__ import annotations
 
 import json
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from desktop.models.timeutil import format_rfc3339
 from tests.helpers import CONTAINER, IN_ORIGIN, route
@@ -111,3 +118,47 @@ def trips(n_trips: int, per_trip: int, *, start: float | None = None) -> Iterato
                     ).encode(),
                 )
             sent += 1
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll ``condition`` until it holds; fail with ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {what}")
+        time.sleep(0.05)
+
+
+class Field:
+    """The field's publisher: QoS 1, its own persistent session, broker acknowledgements counted."""
+
+    def __init__(self, port: int, client_id: str) -> None:
+        self.client = mqtt.Client(
+            callback_api_version=CallbackAPIVersion.VERSION2,
+            client_id=client_id,
+            protocol=MQTTProtocolVersion.MQTTv5,
+        )
+        self.client.max_inflight_messages_set(100)
+        self.client.max_queued_messages_set(0)
+        self.acked = 0
+        self._lock = threading.Lock()
+        self.client.on_publish = self._on_publish
+        props = Properties(PacketTypes.CONNECT)
+        props.SessionExpiryInterval = 3600
+        self.client.connect("127.0.0.1", port, clean_start=False, properties=props)
+        self.client.loop_start()
+
+    def _on_publish(self, *_: object) -> None:
+        with self._lock:
+            self.acked += 1
+
+    def send(self, messages: Iterable[tuple[str, bytes | str]], pause: float) -> None:
+        """Publish in order, pausing ``pause`` seconds after every 30."""
+        for n, (topic, payload) in enumerate(messages):
+            self.client.publish(topic, payload, qos=1)
+            if n % 30 == 29:
+                time.sleep(pause)
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()

@@ -21,15 +21,10 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import paho.mqtt.client as mqtt
 import pytest
-from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 
 from desktop.ingest.localbroker import LocalMosquitto, mosquitto_available
 from desktop.models.clock import SystemClock
@@ -40,6 +35,7 @@ from desktop.store.api import Store
 from desktop.store.audit import verify
 from desktop.store.journal_replay import restore_pipeline
 from tests.helpers import ROOT, ROSTER, SITES
+from tests.mqtt_traffic import Field, wait_until
 from tests.scenario_gen import Message, scenario
 
 CONSOLE = "console-restart"
@@ -111,40 +107,6 @@ class Console:
         assert self.proc.wait(30) == 0
 
 
-class Field:
-    """The field's publisher: QoS 1, its own persistent session."""
-
-    def __init__(self, port: int) -> None:
-        self.client = mqtt.Client(
-            callback_api_version=CallbackAPIVersion.VERSION2,
-            client_id="field-restart",
-            protocol=MQTTProtocolVersion.MQTTv5,
-        )
-        self.client.max_inflight_messages_set(100)
-        self.client.max_queued_messages_set(0)
-        self.acked = 0
-        self._lock = threading.Lock()
-        self.client.on_publish = self._on_publish
-        props = Properties(PacketTypes.CONNECT)
-        props.SessionExpiryInterval = 3600
-        self.client.connect("127.0.0.1", port, clean_start=False, properties=props)
-        self.client.loop_start()
-
-    def _on_publish(self, *_: object) -> None:
-        with self._lock:
-            self.acked += 1
-
-    def send(self, messages: list[Message], pause: float) -> None:
-        for n, (_, topic, payload) in enumerate(messages):
-            self.client.publish(topic, payload, qos=1)
-            if n % 30 == 29:
-                time.sleep(pause)
-
-    def close(self) -> None:
-        self.client.disconnect()
-        self.client.loop_stop()
-
-
 # -- the reference and the store ----------------------------------------------------------------------
 
 
@@ -179,26 +141,12 @@ def journal_size(db: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM message_journal").fetchone()[0])
 
 
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for: {what}")
-        time.sleep(0.05)
-
-
 def trips_of(pipeline: Pipeline) -> dict[str, tuple[Any, ...]]:
     """What a trip is in device time (console-clock readings differ between the two runs)."""
     return {
         n: (t.phase, t.progress.milestones(), dict(t.progress.seals), [k for k, _ in t.log])
         for n, t in pipeline.trips.items()
     }
-
-
-@pytest.fixture
-def broker() -> Iterator[LocalMosquitto]:
-    with LocalMosquitto() as b:
-        yield b
 
 
 def test_killed_mid_stream_the_console_comes_back_with_its_trips_and_ends_as_if_never_stopped(
@@ -215,8 +163,9 @@ def test_killed_mid_stream_the_console_comes_back_with_its_trips_and_ends_as_if_
     )
     db = tmp_path / "console.sqlite3"
     Console(db, broker.url).kill()  # the console's persistent session and subscription exist
-    field = Field(broker.port)
-    sender = threading.Thread(target=field.send, args=(messages, 0.03))
+    field = Field(broker.port, "field-restart")
+    sent = [(topic, raw) for _, topic, raw in messages]
+    sender = threading.Thread(target=field.send, args=(sent, 0.03))
     rng = random.Random(11)
     kills = 0
     acknowledged = False

@@ -4,7 +4,6 @@ PUBLISH fast path deliver exactly what plain paho would, with and without proper
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -16,12 +15,6 @@ from desktop.ingest.buffered import BufferedClient
 from desktop.ingest.localbroker import LocalMosquitto, mosquitto_available
 
 pytestmark = pytest.mark.skipif(not mosquitto_available(), reason="mosquitto is not installed")
-
-
-@pytest.fixture
-def broker() -> Iterator[LocalMosquitto]:
-    with LocalMosquitto() as b:
-        yield b
 
 
 def wait_for(condition: object, timeout: float = 10) -> None:

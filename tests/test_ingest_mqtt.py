@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -22,15 +22,9 @@ from desktop.models.clock import SystemClock
 from desktop.models.config import RuleConfig
 from desktop.models.pipeline import Pipeline
 from tests.helpers import ROSTER, SITES
-from tests.mqtt_traffic import trips
+from tests.mqtt_traffic import trips, wait_until
 
 pytestmark = pytest.mark.skipif(not mosquitto_available(), reason="mosquitto is not installed")
-
-
-@pytest.fixture
-def broker() -> Iterator[LocalMosquitto]:
-    with LocalMosquitto() as b:
-        yield b
 
 
 def console(broker: LocalMosquitto, pipeline: Pipeline, console_id: str = "console-test") -> IngestService:
@@ -43,14 +37,6 @@ def console(broker: LocalMosquitto, pipeline: Pipeline, console_id: str = "conso
 
 def new_pipeline() -> Pipeline:
     return Pipeline(SITES, ROSTER, RuleConfig.load(), SystemClock())
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for: {what}")
-        time.sleep(0.05)
 
 
 class Publisher:

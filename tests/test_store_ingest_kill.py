@@ -13,34 +13,22 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import paho.mqtt.client as mqtt
 import pytest
-from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 
 from desktop.ingest.localbroker import LocalMosquitto, mosquitto_available
 from desktop.models.timeutil import format_rfc3339
 from desktop.store.api import Store
 from desktop.store.audit import verify
 from tests.helpers import CONTAINER, CONTAINER_2, ROOT
+from tests.mqtt_traffic import Field, wait_until
 
 pytestmark = pytest.mark.skipif(not mosquitto_available(), reason="mosquitto is not installed")
 
 CONSOLE = "console-kill"
 ROUNDS = 3  # kills at least (more while the field is still publishing)
 PER_KIND = 600  # messages of each kind: orders, unscanned gate passes (A11), rejected payloads
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for: {what}")
-        time.sleep(0.05)
 
 
 def messages(now: float) -> list[tuple[str, bytes]]:
@@ -102,46 +90,6 @@ class Console:
         self.proc.wait(20)
 
 
-class Field:
-    """The field's publisher (QoS 1, its own persistent session)."""
-
-    def __init__(self, port: int) -> None:
-        self.client = mqtt.Client(
-            callback_api_version=CallbackAPIVersion.VERSION2,
-            client_id="field-kill",
-            protocol=MQTTProtocolVersion.MQTTv5,
-        )
-        self.client.max_inflight_messages_set(100)
-        self.client.max_queued_messages_set(0)
-        self.acked = 0
-        self._lock = threading.Lock()
-        self.client.on_publish = self._on_publish
-        props = Properties(PacketTypes.CONNECT)
-        props.SessionExpiryInterval = 3600
-        self.client.connect("127.0.0.1", port, clean_start=False, properties=props)
-        self.client.loop_start()
-
-    def _on_publish(self, *_: object) -> None:
-        with self._lock:
-            self.acked += 1
-
-    def send(self, batch: list[tuple[str, bytes]], pause: float) -> None:
-        for n, (topic, payload) in enumerate(batch):
-            self.client.publish(topic, payload, qos=1)
-            if n % 30 == 29:
-                time.sleep(pause)
-
-    def close(self) -> None:
-        self.client.disconnect()
-        self.client.loop_stop()
-
-
-@pytest.fixture
-def broker() -> Iterator[LocalMosquitto]:
-    with LocalMosquitto() as b:
-        yield b
-
-
 def _counts(db: Path) -> tuple[int, int, int]:
     with sqlite3.connect(db, timeout=10) as conn:
         orders = conn.execute("SELECT count(*) FROM orders WHERE order_no LIKE 'ORD-K%'").fetchone()[0]
@@ -155,7 +103,7 @@ def test_killed_mid_stream_the_console_loses_nothing_and_stores_nothing_twice(
 ) -> None:
     db = tmp_path / "console.sqlite3"
     Console(db, broker.url).kill()  # the console's persistent session and subscriptions exist
-    field = Field(broker.port)
+    field = Field(broker.port, "field-kill")
     traffic = messages(time.time())
     sender = threading.Thread(target=field.send, args=(traffic, 0.01))
     rng = random.Random(7)

@@ -8,7 +8,6 @@ topics: the intercept request rides on the retained ticket state (docs/workflow.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
@@ -21,12 +20,6 @@ from tests.test_ingest_mqtt import wait_until
 from tests.workflow_support import Desk, a06, seal_broken
 
 pytestmark = pytest.mark.skipif(not mosquitto_available(), reason="mosquitto is not installed")
-
-
-@pytest.fixture
-def broker() -> Iterator[LocalMosquitto]:
-    with LocalMosquitto() as b:
-        yield b
 
 
 def ticket_states(probe: Probe, ticket_id: str) -> list[dict[str, object]]:
