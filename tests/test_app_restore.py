@@ -10,6 +10,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from desktop.models.ticket import Ticket, TicketStatus
 from desktop.sim.publish import MqttPublisher
 from desktop.store.api import Store
 from desktop.store.audit import verify
+from desktop.store.mirror_resolve import load_ticket
 from desktop.store.reload import load_open_tickets
 from desktop.workflow.actions import TicketActions
 from tests.helpers import CONTAINER_2, IN_ORIGIN, ROSTER, SITES, Harness, route
@@ -159,6 +161,25 @@ def test_a_restart_brings_back_the_open_tickets_with_their_history(tmp_path: Pat
         ]
         result = verify(store.engine)
         assert result.ok, result.problem
+    finally:
+        store.close()
+
+
+def test_a_stored_ticket_reads_back_whole_whatever_its_status(tmp_path: Path) -> None:
+    """What conflict resolution reads when the console holds no live copy (the restart's reader)."""
+    store = Store.open(str(tmp_path / "c.sqlite3"), console_id=CONSOLE)
+    try:
+        h = two_seal_cuts()
+        one, two = ticket_of(h, "ORD-1"), ticket_of(h, "ORD-2")
+        one.auto_close(h.clock.now(), h.clock.now(), "test: trip completed")
+        store.persist_tickets([one, two])
+        with store.read() as conn:
+            for ticket in (one, two):
+                read = load_ticket(conn, CONSOLE, ticket.id)
+                assert read is not None and asdict(read) == asdict(ticket)  # Ticket compares by identity
+            assert load_ticket(conn, CONSOLE, "A06-not-stored") is None
+            elsewhere = load_ticket(conn, "console-other", one.id)  # another console's events are not its own
+        assert elsewhere is not None and elsewhere.events == [] and elsewhere.status is TicketStatus.CLOSED
     finally:
         store.close()
 
