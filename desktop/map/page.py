@@ -37,12 +37,14 @@ JMC_SCRIPTS: Final = (
     "app://qt/qwebchannel.js",
     STATIC_URL + "basemap/taiwan-land.js",
     STATIC_URL + "jmc/symbols.js",
+    STATIC_URL + "jmc/lang.js",
     STATIC_URL + "jmc/vehicles.js",
     STATIC_URL + "jmc/blit.js",
     STATIC_URL + "jmc/draw.js",
     STATIC_URL + "jmc/cluster.js",
     STATIC_URL + "jmc/labels.js",
     STATIC_URL + "jmc/replay.js",
+    STATIC_URL + "jmc/legend.js",
     STATIC_URL + "jmc/core.js",
 )
 JMC_CSS: Final = STATIC_URL + "jmc/map.css"
@@ -58,6 +60,7 @@ class PageOptions:
 
     trail_minutes: float = 5.0
     cluster_below_zoom: int = 12
+    language: str = "zh_TW"  # "zh_TW" | "en": which language comes first (MapView.set_language)
     tiles: TileSourceInfo | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -147,12 +150,13 @@ def page_config(sites: SiteIndex, options: PageOptions) -> dict[str, Any]:
     regions = []
     for key in sorted({s.region for s in sites.sites.values()}):
         south, west, north, east = region_bounds(sites, key) or (0.0, 0.0, 0.0, 0.0)
-        label = REGION_LABELS.get(key, key)
+        label = REGION_LABELS.get(key, (key, ""))
         side = "right" if (west + east) / 2 > 121.5 else "left"  # away from its neighbour port / into the sea
         regions.append({"key": key, "label": label, "side": side, "bounds": [[south, west], [north, east]]})
     tiles = options.tiles
     return {
         "styles": styles_json(),
+        "language": options.language,
         "timeZone": "Asia/Taipei",  # what the rest of the console shows (desktop.models.timeutil.TAIPEI)
         "trailSeconds": options.trail_minutes * 60.0,
         "clusterBelowZoom": options.cluster_below_zoom,

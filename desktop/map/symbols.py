@@ -32,19 +32,20 @@ SEVERITY_STYLES: Final = (
 )
 SEVERITY_CODE: Final[dict[str | None, int]] = {s.key: s.code for s in SEVERITY_STYLES} | {None: 0}
 
+#: (zh-TW, English): the page shows them in the UI language's order (static/jmc/lang.js)
 PHASE_LABELS: Final = {
-    "planned": "已排定 planned",
-    "in_transit": "運送中 in transit",
-    "arrived": "已抵達 arrived",
-    "completed": "已完成 completed",
-    "cancelled": "已取消 cancelled",
+    "planned": ("已排定", "planned"),
+    "in_transit": ("運送中", "in transit"),
+    "arrived": ("已抵達", "arrived"),
+    "completed": ("已完成", "completed"),
+    "cancelled": ("已取消", "cancelled"),
 }
 
 REGION_LABELS: Final = {
-    "keelung": "基隆港 Keelung",
-    "taipei": "臺北港 Taipei Port",
-    "taichung": "臺中港 Taichung",
-    "kaohsiung": "高雄港 Kaohsiung",
+    "keelung": ("基隆港", "Keelung"),
+    "taipei": ("臺北港", "Taipei Port"),
+    "taichung": ("臺中港", "Taichung"),
+    "kaohsiung": ("高雄港", "Kaohsiung"),
 }
 
 

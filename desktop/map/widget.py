@@ -32,6 +32,7 @@ from desktop.models.sites import SiteIndex
 log = logging.getLogger(__name__)
 
 FLUSH_INTERVAL_MS: Final = 250
+LANGUAGES: Final = ("zh_TW", "en")
 TrackEvent = tuple[float, float, float, str, "str | None"]
 
 
@@ -94,10 +95,12 @@ class MapView(QWidget):
         *,
         tiles: Path | None = None,
         trail_minutes: float = 5.0,
+        language: str = "zh_TW",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._sites = sites
+        self._language = _known_language(language)
         self._sender = BatchSender(BatchBuilder(trail_minutes), FLUSH_INTERVAL_MS / 1000)
         profile, self._handler = map_profile()
         tile_info = None
@@ -127,7 +130,8 @@ class MapView(QWidget):
         self._bridge.stats.connect(self.statsReported)
         self._page.renderProcessTerminated.connect(self._on_render_process_gone)
 
-        html = build_page(sites, PageOptions(trail_minutes=trail_minutes, tiles=tile_info))
+        options = PageOptions(trail_minutes=trail_minutes, tiles=tile_info, language=self._language)
+        html = build_page(sites, options)
         self._page_name = f"live-{uuid.uuid4().hex[:12]}"
         self._url = self._handler.add_page(self._page_name, html)
         handler, name, sender = self._handler, self._page_name, self._sender
@@ -168,6 +172,21 @@ class MapView(QWidget):
     def clear_track(self) -> None:
         self._state.pop("cursor", None)
         self._send("track", {"op": "clearTrack"})
+
+    def set_language(self, language: str) -> None:
+        """Name things in ``language`` first (``"zh_TW"`` or ``"en"``) and in the other second
+        where there is room: legend, status line, hover card, region names; the compact legend
+        of a small map and the labels beside vehicles in ``language`` only. Site names stay as
+        the data gives them. An unknown language is logged and taken as ``"zh_TW"``."""
+        language = _known_language(language)
+        if language == self._language:
+            return
+        self._language = language
+        self._send("language", {"op": "language", "lang": language})
+
+    @property
+    def language(self) -> str:
+        return self._language
 
     def fit_region(self, region: str | None) -> None:
         """Show one region's sites (``"keelung"``...), or all of them with None.
@@ -235,6 +254,13 @@ class MapView(QWidget):
         self._sender.set_ready(False, resync=True)
         self._queued = list(self._state.values())
         QTimer.singleShot(500, lambda: self._view.load(self._url))
+
+
+def _known_language(language: str) -> str:
+    if language in LANGUAGES:
+        return language
+    log.warning("map: unknown language %r; using zh_TW", language)
+    return "zh_TW"
 
 
 def _finite(*values: float) -> bool:

@@ -95,6 +95,10 @@ class MainWindow(QMainWindow):
         self.map = (map_factory or real_or_placeholder_map)(sites, self)
         self.setCentralWidget(self.map)
         self.map.tripClicked.connect(self.select_trip)
+        current = languages.current if languages is not None else ""
+        self._set_map_language(current or str(settings.value("ui/language", "zh_TW")))
+        if languages is not None:
+            languages.languageChanged.connect(self._set_map_language)
         self.detail = TripDetailPanel(sites, self)
         self.replay = ReplayPanel(track_source, self)
         self.tickets = (ticket_panel_factory or PlaceholderTicketPanel)(self)
@@ -282,6 +286,13 @@ class MainWindow(QMainWindow):
             self.languages.switch(language)
         self.settings.setValue("ui/language", language)
         self._check_language(language)
+        self._set_map_language(language)
+
+    def _set_map_language(self, language: str) -> None:
+        """The map names things in the UI language first (a map without languages ignores it)."""
+        set_language = getattr(self.map, "set_language", None)
+        if callable(set_language):
+            set_language(language)
 
     def _check_language(self, language: str) -> None:
         action = self.actions_.languages.get(language)

@@ -3,7 +3,9 @@
   'use strict';
   const JMC = (window.JMC = window.JMC || {});
   const esc = (t) => JMC.symbols.escapeHtml(t);
-  let map, store, layer, replay, config, tip, legend, status;
+  let map, store, layer, replay, config, tip, legend;
+  let regionLabels = [];
+  let attribution = null;
   let bridge = null;
   let focusId = null;
   let follow = false;
@@ -36,16 +38,16 @@
   JMC.start = function (fmap, geofences, gates, cfg) {
     map = fmap;
     config = cfg;
+    JMC.lang.set(cfg.language || 'zh_TW');
     map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution('Leaflet · 底圖 basemap © OpenStreetMap contributors');
     L.control.scale({ metric: true, imperial: false, position: 'bottomright' }).addTo(map);
     drawBasemap(cfg);
     labelSites(geofences, gates, cfg);
     store = new JMC.Store(cfg.trailSeconds);
     layer = new JMC.VehicleLayer(store, cfg).addTo(map);
     replay = new JMC.Replay(map, cfg);
-    legend = addLegend(cfg);
-    status = addStatus();
+    legend = new JMC.Legend(map, cfg.styles);
+    showLanguage();
     tip = L.DomUtil.create('div', 'jmc-tip', map.getContainer());
     map.on('mousemove', onMove);
     map.on('mouseout', () => hideTip());
@@ -115,13 +117,31 @@
         interactive: false,
       });
     });
-    for (const r of cfg.regions) {
+    regionLabels = cfg.regions.map((r) => {
       const center = L.latLngBounds(r.bounds).getCenter();
-      const html = `<span class="jmc-${r.side}">${esc(r.label)}</span>`;
-      const icon = L.divIcon({ className: 'jmc-region-label', html, iconSize: [0, 0] });
-      L.marker(center, { icon, interactive: false, keyboard: false }).addTo(map);
-    }
+      const icon = L.divIcon({ className: 'jmc-region-label', html: `<span class="jmc-${r.side}"></span>`, iconSize: [0, 0] });
+      return [L.marker(center, { icon, interactive: false, keyboard: false }).addTo(map), r];
+    });
   }
+
+  // Everything that names things in words, in the current language (JMC.lang).
+  function showLanguage() {
+    const lang = JMC.lang;
+    map.getContainer().classList.toggle('jmc-lang-en', lang.code === 'en');
+    for (const [marker, r] of regionLabels) {
+      const span = marker.getElement() && marker.getElement().firstElementChild;
+      if (span) span.textContent = lang.both(r.label);
+    }
+    if (attribution) map.attributionControl.removeAttribution(attribution);
+    attribution = `Leaflet · ${esc(lang.both('basemap'))} © OpenStreetMap contributors`;
+    map.attributionControl.addAttribution(attribution);
+    legend.render();
+    if (layer) layer.requestDraw(); // vehicle labels on the canvas
+  }
+
+  JMC.setLanguage = function (code) {
+    if (JMC.lang.set(code)) showLanguage();
+  };
 
   function updateZoomClasses() {
     const z = map.getZoom();
@@ -133,48 +153,8 @@
     c.toggle('jmc-z-gates', z >= 15);
   }
 
-  function addLegend(cfg) {
-    const control = L.control({ position: 'bottomleft' });
-    control.onAdd = () => {
-      const div = L.DomUtil.create('div', 'jmc-legend');
-      const rows = cfg.styles
-        .slice()
-        .reverse()
-        .map(
-          (s) =>
-            `<tr>${'<td>' + JMC.symbols.svgShape(s, false, 16) + '</td>'}` +
-            `<td>${esc(s.label_zh)}</td><td class="jmc-en-col">${esc(s.label_en)}</td>` +
-            `<td class="jmc-num" data-sev="${s.code}">0</td></tr>`,
-        )
-        .join('');
-      const passive = JMC.symbols.svgShape(cfg.styles[0], true, 16);
-      div.innerHTML =
-        `<table>${rows}<tr class="jmc-sep"><td>${passive}</td><td colspan="3">被動式封條：最後讀取位置` +
-        `<br><span class="jmc-en-col">passive seal: last read, not live</span></td></tr></table>`;
-      return div;
-    };
-    control.addTo(map);
-    return control.getContainer();
-  }
-
-  function addStatus() {
-    const control = L.control({ position: 'topright' });
-    control.onAdd = () => L.DomUtil.create('div', 'jmc-status');
-    control.addTo(map);
-    const div = control.getContainer();
-    div.textContent = '等待資料 waiting for data';
-    return div;
-  }
-
   function updateCounts() {
-    const c = store.counts();
-    for (const cell of legend.querySelectorAll('.jmc-num')) {
-      cell.textContent = c.bySev[Number(cell.dataset.sev)].toLocaleString('en-US');
-    }
-    const unlocated = c.unlocated ? ` · 無位置 no fix ${c.unlocated.toLocaleString('en-US')}` : '';
-    status.textContent =
-      `車輛 vehicles ${c.total.toLocaleString('en-US')}${unlocated} · ` +
-      `資料時間 data time ${JMC.clockText(store.base + store.now)}`;
+    legend.show(store.counts(), JMC.clockText(store.base + store.now));
   }
 
   JMC.applyBatchText = function (text) {
@@ -234,6 +214,9 @@
       case 'fit':
         JMC.fit(cmd.bounds);
         break;
+      case 'language':
+        JMC.setLanguage(cmd.lang);
+        break;
       default:
         console.warn('JMC: unknown command', cmd.op);
     }
@@ -250,23 +233,25 @@
     const m = store.meta[slot];
     const style = config.styles[m[2]];
     const passive = m[3] === 1;
+    const lang = JMC.lang;
     const site = (code) => (code ? esc(config.sites[code] || code) : '—');
     const fix = store.fix[slot] === JMC.geo.NO_FIX ? '—' : JMC.clockText(store.base + store.fix[slot]);
     const speed = store.speed[slot] === JMC.geo.NO_FIX ? '' : ` · ${(store.speed[slot] / 10).toFixed(0)} km/h`;
-    const row = (zh, en, v) => `<tr><th>${zh}<span class="jmc-en-col"> ${en}</span></th><td>${v}</td></tr>`;
+    const row = (key, v) => `<tr><th>${lang.html(key)}</th><td>${v}</td></tr>`;
+    const phase = config.phases[m[8]];
     return (
-      `<div class="jmc-tip-head">${JMC.symbols.svgShape(style, passive, 18)}<b>${esc(m[4] || '無車號')}</b>` +
-      `<span class="jmc-tip-sev" style="color:${m[2] ? style.colour : '#aab2b9'}">${esc(style.label_zh)} ${esc(style.label_en)}</span></div>` +
+      `<div class="jmc-tip-head">${JMC.symbols.svgShape(style, passive, 18)}<b>${esc(m[4] || lang.primary('noPlate'))}</b>` +
+      `<span class="jmc-tip-sev" style="color:${m[2] ? style.colour : '#aab2b9'}">${esc(lang.both([style.label_zh, style.label_en]))}</span></div>` +
       '<table>' +
-      row('運送單', 'order', esc(m[5] || '—')) +
-      row('貨櫃', 'containers', esc(m[6] || '—')) +
-      row('封條', 'seals', `${esc(m[7] || '—')} <span class="jmc-dim">${passive ? '被動式 passive' : '主動式 active'}</span>`) +
-      row('起訖', 'route', `${site(m[9])} → ${site(m[10])}`) +
-      row('狀態', 'phase', esc(config.phases[m[8]] || m[8])) +
-      row('未結異常', 'open tickets', String(m[11])) +
-      row(passive ? '最後讀取' : '最後定位', passive ? 'last read' : 'last fix', fix + speed) +
+      row('order', esc(m[5] || '—')) +
+      row('containers', esc(m[6] || '—')) +
+      row('seals', `${esc(m[7] || '—')} <span class="jmc-dim">${esc(lang.both(passive ? 'passive' : 'active'))}</span>`) +
+      row('route', `${site(m[9])} → ${site(m[10])}`) +
+      row('phase', phase ? lang.html(phase) : esc(m[8])) +
+      row('openTickets', String(m[11])) +
+      row(passive ? 'lastRead' : 'lastFix', fix + speed) +
       '</table>' +
-      (passive ? '<div class="jmc-tip-note">位置為出發讀取點，非即時位置 — last read, not a live position</div>' : '')
+      (passive ? `<div class="jmc-tip-note">${lang.html('passiveNote', ' — ')}</div>` : '')
     );
   }
 
@@ -318,6 +303,7 @@
     tip.innerHTML = tipHtml(slot);
     return tip.textContent;
   };
+  JMC.legendText = () => legend.text();
   JMC.debugState = () => ({
     frames: layer.frames,
     zoom: map.getZoom(),
@@ -331,6 +317,7 @@
     clusters: layer.clusters.length,
     dimmed: layer.dimmed,
     replay: replay.state(),
+    language: JMC.lang.code,
     lastDrawMs: layer.lastDrawMs,
     drawParts: layer.parts || null,
   });

@@ -1,4 +1,5 @@
-/* Text beside vehicles at close zoom levels: plate and severity label, never overlapping. */
+/* Text beside vehicles at close zoom levels: plate and severity label (in the map's language
+   only: no room for two), never overlapping. */
 (function () {
   'use strict';
   const JMC = (window.JMC = window.JMC || {});
@@ -43,7 +44,7 @@
         const x = b.x[sev][i] + style.size + 4;
         const y = b.y[sev][i];
         const plate = s.meta[slot][4] || s.meta[slot][1];
-        const text = sev ? `${plate} ${style.label_zh}` : plate;
+        const text = sev ? `${plate} ${JMC.lang.primary([style.label_zh, style.label_en])}` : plate;
         const width = ctx.measureText(text).width;
         if (!free(x - 2, y - 8, x + width + 2, y + 8)) continue;
         ctx.strokeStyle = 'rgba(13,16,19,0.9)';

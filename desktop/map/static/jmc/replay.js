@@ -27,14 +27,14 @@
         const opts = { renderer: this.renderer, interactive: false, lineJoin: 'round' };
         L.polyline(this.latlngs, { ...opts, color: '#0d1013', weight: 6, opacity: 0.8 }).addTo(this.group);
         L.polyline(this.latlngs, { ...opts, color: '#dfe8f0', weight: 2.5, opacity: 0.95 }).addTo(this.group);
-        this._endpoint(this.latlngs[0], '起 start');
-        if (this.latlngs.length > 1) this._endpoint(this.latlngs[this.latlngs.length - 1], '迄 end');
+        this._endpoint(this.latlngs[0], JMC.lang.both('start'));
+        if (this.latlngs.length > 1) this._endpoint(this.latlngs[this.latlngs.length - 1], JMC.lang.both('end'));
       }
       this.eventCount = events.length;
       for (const [ts, lat, lon, label, sevKey] of events) {
         const style = this.styles.find((s) => s.key === sevKey) || null;
         const symbol = style ? JMC.symbols.svgShape(style, false, 18) : '<span class="jmc-ev-dot"></span>';
-        const sevText = style ? `${style.label_zh} ` : '';
+        const sevText = style ? `${JMC.lang.primary([style.label_zh, style.label_en])} ` : '';
         const html =
           `<div class="jmc-ev">${symbol}<span class="jmc-ev-label">` +
           `${JMC.symbols.escapeHtml(sevText + label)}<small>${JMC.clockText(ts)}</small></span></div>`;
