@@ -22,6 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Final, TextIO
 
+from desktop.app_broker import console_broker_address
 from desktop.app_demo import DemoOptions, DemoTraffic
 from desktop.app_mirror import ConsoleMirror
 from desktop.app_store import StoredQuarantineReader, StoreSampler, TicketWriter
@@ -84,6 +85,7 @@ class Backend:
         *,
         store: Store | None = None,
         broker_url: str | None = None,
+        broker_ca: str | None = None,
         demo: DemoOptions | None = None,
         upstream_url: str | None = None,
         console_id: str | None = None,
@@ -95,6 +97,7 @@ class Backend:
             sites, roster, config or RuleConfig.load(), SystemClock(), quarantine_limit=100_000
         )
         self._broker_url = broker_url
+        self._broker_ca = broker_ca
         self._upstream_url = upstream_url
         self.console_id = console_id or (store.console_id if store is not None else default_console_id())
         self.demo = DemoTraffic(sites, roster, demo, err) if demo is not None else None
@@ -150,7 +153,11 @@ class Backend:
             url = self.demo.start_broker()
             mqtt5 = self.demo.mqtt5
         if url is not None:
-            address = BrokerAddress.parse(url)
+            address = (
+                BrokerAddress.parse(url)
+                if self.demo is not None
+                else console_broker_address(url, self._broker_ca)
+            )
             link = ConsoleLink(address, self.console_id, mqtt5=mqtt5)
             self.service = IngestService(self.pipeline, link, store=self.store)
             if self.service.recorder is not None:

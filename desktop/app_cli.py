@@ -19,7 +19,15 @@ def add_parser(subparsers: Any) -> None:
         "--broker",
         metavar="URL",
         default=os.environ.get("JMC_BROKER"),
-        help="mqtt[s]://host[:port] (default: $JMC_BROKER; none: offline)",
+        help=(
+            "mqtt[s]://[console-id@]host[:port] (default: $JMC_BROKER; none: offline); the password "
+            "comes from the secret store (jmc-console secret set broker-password)"
+        ),
+    )
+    gui.add_argument(
+        "--broker-ca",
+        metavar="FILE",
+        help="the deployment's CA certificate for mqtts (default: $JMC_BROKER_CA)",
     )
     gui.add_argument(
         "--db",

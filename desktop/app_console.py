@@ -24,10 +24,11 @@ from PySide6.QtCore import QSettings
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop.app_backend import STAGE_STORE, Backend, StartupProgress, default_console_id, load_site_data
+from desktop.app_broker import console_broker_address
 from desktop.app_demo import DemoFolder, DemoOptions, create_demo_accounts
 from desktop.auth.accounts import AccountService, AuthenticatedUser
 from desktop.i18n.runtime import LanguageSwitcher
-from desktop.ingest.broker import BrokerAddress, BrokerUrlError
+from desktop.ingest.broker import BrokerUrlError
 from desktop.ingest.localbroker import BrokerStartError
 from desktop.models.config import ConfigError, RuleConfig
 from desktop.models.sites import Roster, SiteIndex, SitesFileError
@@ -92,7 +93,7 @@ class ConsoleApp:
         try:
             sites, roster, config = load_site_data(args.sites, args.roster, args.rules)
             if args.broker and not args.demo:
-                BrokerAddress.parse(args.broker)
+                console_broker_address(args.broker, getattr(args, "broker_ca", None))
             upstream = None if args.demo else resolve_upstream_url(args.upstream)
         except (SitesFileError, ConfigError, UpstreamError, BrokerUrlError) as exc:
             raise StartupError(str(exc)) from exc
@@ -138,6 +139,7 @@ class ConsoleApp:
             )  # fmt: skip
         self.backend = Backend(
             sites, roster, config, store=self.store, broker_url=None if args.demo else args.broker,
+            broker_ca=getattr(args, "broker_ca", None),
             demo=demo, upstream_url=upstream, err=self._err,
         )  # fmt: skip
         try:
