@@ -5,7 +5,8 @@ bar, and what the console does with events other consoles recorded.
     mirror.start(); ...; mirror.backlog(); ...; mirror.stop()
 
 No upstream configured: no thread runs and :meth:`ConsoleMirror.backlog` is ``None`` (the status
-bar says "n/a").
+bar says "n/a"). Either way :meth:`ConsoleMirror.configure` first reads the open CONFLICTs back
+from the store (:func:`restore_conflicts`): a conflict marker survives a restart.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from desktop.models.ticketbook import TicketBook
 from desktop.store.api import Store
 from desktop.store.mirror import MirrorStatus, MirrorWorker
 from desktop.store.mirror_pull import RemoteBatch
-from desktop.store.mirror_resolve import apply_merged
+from desktop.store.mirror_resolve import apply_merged, conflict_topics
+from desktop.store.reload import read_tickets
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,28 @@ class RemoteApplier:
         return changed
 
 
+def restore_conflicts(store: Store, book: TicketBook, lock: AbstractContextManager[Any]) -> list[str]:
+    """At start-up: mark the book's tickets with the store's open conflicts, taking back the
+    conflicted tickets the restart did not restore (closed ones: a sign-off that met a return
+    must stay in view until a supervisor resolves it); the book's listeners hear of each marked
+    ticket. Returns the ids of the tickets marked."""
+    topics = conflict_topics(store)
+    with lock:
+        missing = [tid for tid in topics if tid not in book.tickets]
+    if missing:
+        with store.read() as conn:
+            stored = read_tickets(conn, store.console_id, missing)
+    with lock:
+        if missing:
+            book.restore(stored.values())
+        changed = [t for tid, t in book.tickets.items() if t.mark_conflicts(topics.get(tid, ()))]
+        for ticket in changed:
+            book.announce(MERGED, ticket)
+    if changed:
+        log.info("%d tickets with an open CONFLICT", len(changed))
+    return [t.id for t in changed]
+
+
 class ConsoleMirror:
     """The mirror worker of a running console, or nothing when no upstream is configured."""
 
@@ -81,7 +105,9 @@ class ConsoleMirror:
         *,
         persist: Callable[[Ticket], None] | None = None,
     ) -> ConsoleMirror:
-        """A worker for ``upstream_url`` (``None``: local only) that wakes after every commit."""
+        """A worker for ``upstream_url`` (``None``: local only) that wakes after every commit;
+        the book's tickets are marked with the stored open conflicts first."""
+        restore_conflicts(store, book, lock)
         if upstream_url is None:
             return cls(None)
         worker = MirrorWorker(store, upstream_url, on_remote_events=RemoteApplier(book, lock, persist))

@@ -28,6 +28,7 @@ from desktop.views.tickets.panel import TicketPanel
 from desktop.views.tickets.quarantine_view import QuarantineBrowser
 from desktop.views.tickets_menu import TicketsMenu
 from desktop.workflow.actions import TicketActions
+from desktop.workflow.conflicts import ConflictDesk
 from desktop.workflow.handover import HandoverService, store_hooks
 
 T = TypeVar("T")
@@ -127,6 +128,7 @@ class ConsoleSession(QObject):
             "persist": self._after_action,
             "reauthenticate": background_authenticate(accounts),
             "chain_head": store.chain_head if store is not None else None,
+            "conflicts": ConflictDesk(store) if store is not None else None,  # the mirror's CONFLICTs
             "user": user,
         }
         if backend.service is not None:

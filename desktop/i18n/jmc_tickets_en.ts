@@ -183,6 +183,10 @@
         <translation>Sign off</translation>
     </message>
     <message>
+        <source>A supervisor must resolve the CONFLICT first</source>
+        <translation>A supervisor must resolve the CONFLICT first</translation>
+    </message>
+    <message>
         <source>Sign-off needed: {level}</source>
         <translation>Sign-off needed: {level}</translation>
     </message>
@@ -215,6 +219,19 @@
         <source>Sign-off</source>
         <comment>short status: awaiting sign-off</comment>
         <translation>Sign-off</translation>
+    </message>
+    <message>
+        <source>⚠ CONFLICT</source>
+        <comment>a ticket two consoles decided differently</comment>
+        <translation>⚠ CONFLICT</translation>
+    </message>
+    <message>
+        <source>Dispatch</source>
+        <translation>Dispatch</translation>
+    </message>
+    <message>
+        <source>Sign-off or return</source>
+        <translation>Sign-off or return</translation>
     </message>
     <message>
         <source>Origin office</source>
@@ -373,6 +390,10 @@
         <translation>Returned for rework</translation>
     </message>
     <message>
+        <source>Conflict resolved</source>
+        <translation>Conflict resolved</translation>
+    </message>
+    <message>
         <source>system images</source>
         <translation>system images</translation>
     </message>
@@ -391,6 +412,10 @@
     <message>
         <source>Anomaly</source>
         <translation>Anomaly</translation>
+    </message>
+    <message>
+        <source>{conflict}: {topics}</source>
+        <translation>{conflict}: {topics}</translation>
     </message>
     <message>
         <source>Status</source>
@@ -473,8 +498,13 @@
         <translation>Order, plate or container</translation>
     </message>
     <message>
+        <source>⚠ Conflicts</source>
+        <comment>status filter: tickets with an open CONFLICT</comment>
+        <translation>⚠ Conflicts</translation>
+    </message>
+    <message>
         <source>Critical</source>
-        <extracomment>(fill colour, shape) per severity: critical red triangle, high orange diamond, medium yellow square, low cyan circle; shape and label also carry the meaning for colour-blind readers.</extracomment>
+        <extracomment>colour and shape per severity, from the one table the map draws with too (desktop/map/symbols.py): critical red triangle, high orange diamond, medium yellow square, low cyan circle; shape and label also carry the meaning for colour-blind readers. a CONFLICT (two consoles decided differently while apart): magenta, the colour no severity uses (desktop/map/symbols.py has none like it), with the ⚠ sign and the word as its shape and label; dark text on it for contrast</extracomment>
         <translation>Critical</translation>
     </message>
     <message>
@@ -592,6 +622,38 @@
     <message>
         <source>Alarms per 10 minutes per operator over the last hour: {rate}. EEMUA 191 recommends no more than {limit}.</source>
         <translation>Alarms per 10 minutes per operator over the last hour: {rate}. EEMUA 191 recommends no more than {limit}.</translation>
+    </message>
+    <message>
+        <source>Reason for adopting a decision (required)</source>
+        <translation>Reason for adopting a decision (required)</translation>
+    </message>
+    <message>
+        <source>Two consoles decided differently on this ticket while apart; both decisions are kept. Adopt one and say why: the choice is audited and reaches every console. Sign-off waits until then.</source>
+        <translation>Two consoles decided differently on this ticket while apart; both decisions are kept. Adopt one and say why: the choice is audited and reaches every console. Sign-off waits until then.</translation>
+    </message>
+    <message>
+        <source>Two consoles decided differently on this ticket while apart; both decisions are kept. A supervisor (section chief or above) must adopt one; sign-off waits until then.</source>
+        <translation>Two consoles decided differently on this ticket while apart; both decisions are kept. A supervisor (section chief or above) must adopt one; sign-off waits until then.</translation>
+    </message>
+    <message>
+        <source>this console</source>
+        <translation>this console</translation>
+    </message>
+    <message>
+        <source>Console {console} · {officer} · {time}</source>
+        <translation>Console {console} · {officer} · {time}</translation>
+    </message>
+    <message>
+        <source>{event}: {detail}</source>
+        <translation>{event}: {detail}</translation>
+    </message>
+    <message>
+        <source>Adopt this decision</source>
+        <translation>Adopt this decision</translation>
+    </message>
+    <message>
+        <source>Give the reason first</source>
+        <translation>Give the reason first</translation>
     </message>
 </context>
 </TS>

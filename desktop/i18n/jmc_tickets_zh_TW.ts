@@ -182,6 +182,10 @@
         <translation>簽核</translation>
     </message>
     <message>
+        <source>A supervisor must resolve the CONFLICT first</source>
+        <translation>須先由主管裁決衝突</translation>
+    </message>
+    <message>
         <source>Sign-off needed: {level}</source>
         <translation>應簽核層級：{level}</translation>
     </message>
@@ -214,6 +218,19 @@
         <source>Sign-off</source>
         <comment>short status: awaiting sign-off</comment>
         <translation>待簽核</translation>
+    </message>
+    <message>
+        <source>⚠ CONFLICT</source>
+        <comment>a ticket two consoles decided differently</comment>
+        <translation>⚠ 衝突</translation>
+    </message>
+    <message>
+        <source>Dispatch</source>
+        <translation>派案</translation>
+    </message>
+    <message>
+        <source>Sign-off or return</source>
+        <translation>簽核或退回</translation>
     </message>
     <message>
         <source>Origin office</source>
@@ -372,6 +389,10 @@
         <translation>退回重辦</translation>
     </message>
     <message>
+        <source>Conflict resolved</source>
+        <translation>衝突已裁決</translation>
+    </message>
+    <message>
         <source>system images</source>
         <translation>系統影像</translation>
     </message>
@@ -390,6 +411,10 @@
     <message>
         <source>Anomaly</source>
         <translation>異常類別</translation>
+    </message>
+    <message>
+        <source>{conflict}: {topics}</source>
+        <translation>{conflict}：{topics}</translation>
     </message>
     <message>
         <source>Status</source>
@@ -472,8 +497,13 @@
         <translation>運送單、車號或貨櫃</translation>
     </message>
     <message>
+        <source>⚠ Conflicts</source>
+        <comment>status filter: tickets with an open CONFLICT</comment>
+        <translation>⚠ 衝突</translation>
+    </message>
+    <message>
         <source>Critical</source>
-        <extracomment>(fill colour, shape) per severity: critical red triangle, high orange diamond, medium yellow square, low cyan circle; shape and label also carry the meaning for colour-blind readers.</extracomment>
+        <extracomment>colour and shape per severity, from the one table the map draws with too (desktop/map/symbols.py): critical red triangle, high orange diamond, medium yellow square, low cyan circle; shape and label also carry the meaning for colour-blind readers. a CONFLICT (two consoles decided differently while apart): magenta, the colour no severity uses (desktop/map/symbols.py has none like it), with the ⚠ sign and the word as its shape and label; dark text on it for contrast</extracomment>
         <translation>危急</translation>
     </message>
     <message>
@@ -591,6 +621,38 @@
     <message>
         <source>Alarms per 10 minutes per operator over the last hour: {rate}. EEMUA 191 recommends no more than {limit}.</source>
         <translation>過去一小時每位值勤人員每 10 分鐘的警報數：{rate}。EEMUA 191 建議不超過 {limit}。</translation>
+    </message>
+    <message>
+        <source>Reason for adopting a decision (required)</source>
+        <translation>採用理由（必填）</translation>
+    </message>
+    <message>
+        <source>Two consoles decided differently on this ticket while apart; both decisions are kept. Adopt one and say why: the choice is audited and reaches every console. Sign-off waits until then.</source>
+        <translation>兩個主控台在彼此未連線時對本案件作出不同決定，兩者皆已保留。請採用其一並說明理由：此裁決留有稽核紀錄，並同步至所有主控台。裁決前不得簽核。</translation>
+    </message>
+    <message>
+        <source>Two consoles decided differently on this ticket while apart; both decisions are kept. A supervisor (section chief or above) must adopt one; sign-off waits until then.</source>
+        <translation>兩個主控台在彼此未連線時對本案件作出不同決定，兩者皆已保留。須由股長以上主管採用其一；裁決前不得簽核。</translation>
+    </message>
+    <message>
+        <source>this console</source>
+        <translation>本主控台</translation>
+    </message>
+    <message>
+        <source>Console {console} · {officer} · {time}</source>
+        <translation>主控台 {console} · {officer} · {time}</translation>
+    </message>
+    <message>
+        <source>{event}: {detail}</source>
+        <translation>{event}：{detail}</translation>
+    </message>
+    <message>
+        <source>Adopt this decision</source>
+        <translation>採用此決定</translation>
+    </message>
+    <message>
+        <source>Give the reason first</source>
+        <translation>請先填寫理由</translation>
     </message>
 </context>
 </TS>

@@ -8,6 +8,7 @@ also close with resolution ``auto_closed`` (§6.3). Every change appends a
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
@@ -65,6 +66,15 @@ class Action(StrEnum):
 
 class TicketError(ValueError):
     """An action the ticket's state or the procedures do not allow; the message says why."""
+
+
+class TicketConflictError(TicketError):
+    """Refused while a CONFLICT is open; ``zh`` and ``en`` say why (``str()``: both, zh-TW first)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh}\n{en}")
+        self.zh = zh
+        self.en = en
 
 
 #: Audited workflow events that change no lifecycle state (recorded by :meth:`Ticket.annotate`).
@@ -154,6 +164,9 @@ class Ticket:
     evidence: Evidence = Evidence()
     actions: list[str] = field(default_factory=list)
     events: list[TicketEvent] = field(default_factory=list)
+    #: topics of the open CONFLICTs (``findings``, ``decision``, ...): a cache of the store's
+    #: ``ticket_conflicts`` rows (docs/mirror.md), set by :meth:`mark_conflicts`; not an event
+    conflicts: tuple[str, ...] = ()
 
     # -- history ------------------------------------------------------------------------------
 
@@ -169,6 +182,22 @@ class Ticket:
     @property
     def is_closed(self) -> bool:
         return self.status is TicketStatus.CLOSED
+
+    def mark_conflicts(self, topics: Iterable[str]) -> bool:
+        """Set the open conflicts' topics (sorted, each once); return whether they changed."""
+        marked = tuple(sorted(set(topics)))
+        changed = marked != self.conflicts
+        self.conflicts = marked
+        return changed
+
+    def _require_no_conflict(self, doing_zh: str, doing_en: str) -> None:
+        if self.conflicts:
+            topics = ", ".join(self.conflicts)
+            raise TicketConflictError(
+                f"案件有未解決的衝突（{topics}）：須由股長以上主管裁決後才能{doing_zh}。",
+                f"ticket {self.id} has an open CONFLICT ({topics}): a supervisor must resolve it "
+                f"before {doing_en}",
+            )
 
     # -- system changes ---------------------------------------------------------------------
 
@@ -301,6 +330,7 @@ class Ticket:
     def submit_for_signoff(self, actor: str, now: float) -> SignoffLevel:
         """Submit the disposition; returns the level that must sign it off."""
         self._require("submit")
+        self._require_no_conflict("送簽", "submitting for sign-off")
         if not self.findings.strip():
             raise TicketError("record the findings (處理情形) before submitting for sign-off")
         if self.code in ESCALATING and self.escalated and Action.POLICE_NOTIFIED not in self.actions:
@@ -322,6 +352,7 @@ class Ticket:
     def sign_off(self, actor: str, role: Role, now: float, *, reauthenticated: bool, seen: str) -> None:
         """Close the ticket with a named supervisor's sign-off (§6.4)."""
         self._require("sign_off")
+        self._require_no_conflict("簽核", "sign-off")
         if not reauthenticated:
             raise TicketError("sign-off needs the signer to re-enter their password")
         if int(role) < int(self.required_level):
@@ -353,7 +384,9 @@ class Ticket:
 
         An open ticket with a standing gate-intercept request also carries ``intercept``: the
         region's kiosks read this topic, so the request reaches their intercept list (see
-        docs/workflow.md; a console may not write the kiosks' own topics).
+        docs/workflow.md; a console may not write the kiosks' own topics). A ticket with an
+        open CONFLICT carries ``conflicts`` (its topics, e.g. ``["findings"]``) until it is
+        resolved; the §6.5 fields are unchanged.
         """
         doc: dict[str, Any] = {
             "id": self.id,
@@ -373,4 +406,6 @@ class Ticket:
         intercept = None if self.is_closed else self.intercept_request
         if intercept is not None:
             doc["intercept"] = intercept
+        if self.conflicts:
+            doc["conflicts"] = list(self.conflicts)
         return doc

@@ -9,12 +9,17 @@ Foreign events never enter ``Ticket.events``: that list is this console's own hi
 ``seq`` keys this console's rows in the audit chain, so a foreign event put there would be
 stored again as this console's). :func:`apply_merged` instead sets the ticket's state to the
 converged state; the full cross-console history is :attr:`MergedTicket.history`.
+
+The open conflicts' topics on a live ticket (``Ticket.conflicts``) follow the store's
+``ticket_conflicts`` rows: :func:`apply_merged` sets them from the same merge the pull or the
+resolution wrote to the table (in the same transaction), :func:`mark_stored_conflicts` reads
+them back (at start-up, and before a gated action), so a marker never outlives its row.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import Connection
 
@@ -52,6 +57,7 @@ def apply_merged(ticket: Ticket, merged: MergedTicket) -> bool:
         ticket.order_no = merged.order_no
     if merged.history:
         ticket.updated_at = max(ticket.updated_at, max(e.at for e in merged.history))
+    ticket.mark_conflicts(c.topic for c in merged.conflicts)
     return _state(ticket) != before
 
 
@@ -68,6 +74,7 @@ def _state(t: Ticket) -> tuple[object, ...]:
         t.severity,
         t.order_no,
         t.updated_at,
+        t.conflicts,
     )
 
 
@@ -77,9 +84,32 @@ def list_conflicts(store: Store, ticket_id: str | None = None) -> list[ConflictI
         return read_conflicts(conn, ticket_id)
 
 
+def conflict_topics(store: Store, ticket_ids: Iterable[str] | None = None) -> dict[str, tuple[str, ...]]:
+    """Ticket id -> topics of its open conflicts (sorted), for the tickets that have some (of
+    ``ticket_ids`` only, if given)."""
+    wanted = None if ticket_ids is None else set(ticket_ids)
+    one = next(iter(wanted)) if wanted is not None and len(wanted) == 1 else None
+    found: dict[str, set[str]] = {}
+    for c in list_conflicts(store, one):
+        if wanted is None or c.ticket_id in wanted:
+            found.setdefault(c.ticket_id, set()).add(c.topic)
+    return {tid: tuple(sorted(topics)) for tid, topics in found.items()}
+
+
+def mark_stored_conflicts(store: Store, tickets: Mapping[str, Ticket]) -> list[Ticket]:
+    """Set each ticket's conflict marker from the store's rows (a marker without a row is
+    cleared); return the tickets whose marker changed. Call under the tickets' lock."""
+    topics = conflict_topics(store, tickets)
+    return [t for tid, t in tickets.items() if t.mark_conflicts(topics.get(tid, ()))]
+
+
 def load_ticket(conn: Connection, console_id: str, ticket_id: str) -> Ticket | None:
-    """The stored ticket with this console's own events (``None``: not stored here)."""
-    return read_tickets(conn, console_id, [ticket_id]).get(ticket_id)
+    """The stored ticket with this console's own events and its conflict marker (``None``: not
+    stored here)."""
+    ticket = read_tickets(conn, console_id, [ticket_id]).get(ticket_id)
+    if ticket is not None:
+        ticket.mark_conflicts(c.topic for c in read_conflicts(conn, ticket_id))
+    return ticket
 
 
 def _find(conflicts: Sequence[ConflictInfo], chosen_event_id: str) -> ConflictInfo | None:

@@ -19,6 +19,7 @@ from typing import Any, Final, Protocol, TypeVar
 
 from desktop.models.ticket import Action, Evidence, SignoffLevel, Ticket, TicketError, TicketStatus
 from desktop.workflow.access import Policy, User, allowed, can_sign, domain_role
+from desktop.workflow.conflicts import ConflictDesk, ConflictInfo
 from desktop.workflow.errors import ActionDeniedError, NotSignedInError, PersistError, WorkflowError
 from desktop.workflow.feed import TicketFeed, TripLookup
 from desktop.workflow.rows import TripSummary
@@ -75,6 +76,8 @@ class TicketActions:
         chain_head: ``Store.chain_head``: the audit chain head a sign-off binds (``seen``); without
             it the sign-off records a summary of what was signed instead (no store: tests).
         shelve_max_s: the longest a nuisance alarm may be shelved.
+        conflicts: the store's open CONFLICTs (``ConflictDesk(store)``); without it (no store)
+            there are none to show or resolve.
     """
 
     def __init__(
@@ -93,6 +96,7 @@ class TicketActions:
         chain_head: Callable[[], str] | None = None,
         clock: Callable[[], float] = time.time,
         shelve_max_s: float = DEFAULT_SHELVE_MAX_S,
+        conflicts: ConflictDesk | None = None,
     ) -> None:
         self._lookup = lookup
         self._lock = lock
@@ -107,6 +111,7 @@ class TicketActions:
         self._chain_head = chain_head
         self._clock = clock
         self.shelve_max_s = shelve_max_s
+        self.conflicts = conflicts
         self._unsaved: dict[str, Ticket] = {}
 
     @classmethod
@@ -315,6 +320,7 @@ class TicketActions:
         """Submit the disposition for sign-off; returns the level that must sign it."""
 
         def apply(t: Ticket, actor: str, now: float) -> SignoffLevel:
+            self._refresh_conflicts(t)
             check_submittable(t)
             return t.submit_for_signoff(actor, now)
 
@@ -338,6 +344,7 @@ class TicketActions:
         head = self._chain_head() if self._chain_head is not None else None  # a read, outside the lock
 
         def apply(t: Ticket, actor: str, now: float) -> None:
+            self._refresh_conflicts(t)
             if not can_sign(self.policy, user.role, int(t.required_level)):
                 raise ActionDeniedError(
                     f"此案件須由第 {int(t.required_level)} 層級簽核。",
@@ -348,6 +355,32 @@ class TicketActions:
             t.sign_off(actor, domain_role(user.role), now, reauthenticated=True, seen=seen)
 
         self._act(ticket_id, "VIEW_MONITOR", apply)
+
+    # -- conflicts -------------------------------------------------------------------------------
+
+    def conflicts_of(self, ticket_id: str) -> list[ConflictInfo]:
+        """The ticket's open CONFLICTs with both sides (a store read; none without a store)."""
+        return [] if self.conflicts is None else self.conflicts.of(ticket_id)
+
+    def _refresh_conflicts(self, t: Ticket) -> None:
+        """Before a gated action: the marker as the store has it (the queue hears of a change)."""
+        if self.conflicts is not None and self.conflicts.refresh(t):
+            self._changed(t)
+
+    def resolve_conflict(self, ticket_id: str, chosen_event_id: str, reason: str) -> None:
+        """Adopt one side of a CONFLICT (supervisors: RESOLVE_CONFLICT) with the reason why."""
+        reason = reason.strip()[:MAX_TEXT]
+        if not reason:
+            raise WorkflowError("請填寫採用此決定的理由。", "Give the reason for adopting this decision.")
+        if self.conflicts is None:
+            raise WorkflowError("此主控台沒有資料庫，無衝突可裁決。", "No store: no conflict to resolve.")
+        desk, user = self.conflicts, self.user
+
+        def apply(t: Ticket, actor: str, now: float) -> None:
+            assert user is not None  # _act checked
+            desk.resolve(t, chosen_event_id, actor, reason, domain_role(user.role), now)
+
+        self._act(ticket_id, "RESOLVE_CONFLICT", apply)
 
 
 def check_submittable(t: Ticket) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.models.ticket import TicketError
+from desktop.models.ticket import TicketConflictError, TicketError
 
 
 class WorkflowError(TicketError):
@@ -17,6 +17,8 @@ class WorkflowError(TicketError):
     def from_domain(cls, exc: TicketError) -> WorkflowError:
         if isinstance(exc, WorkflowError):
             return exc
+        if isinstance(exc, TicketConflictError):  # bilingual already
+            return cls(exc.zh, exc.en)
         return cls("此案件目前無法執行該操作。", str(exc))
 
 

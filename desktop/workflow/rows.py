@@ -140,6 +140,7 @@ class TicketRow:
     state: WorkflowState = _EMPTY_STATE
     trip: TripSummary | None = None
     withdrawn: bool = False
+    conflict: tuple[str, ...] = ()  # topics of the open CONFLICTs (a supervisor must resolve them)
 
     @classmethod
     def of(cls, ticket: Ticket, trip: TripSummary | None = None, *, withdrawn: bool = False) -> TicketRow:
@@ -176,6 +177,7 @@ class TicketRow:
             state=WorkflowState.of(ticket),
             trip=trip,
             withdrawn=withdrawn,
+            conflict=ticket.conflicts,
         )
 
     # -- derived --------------------------------------------------------------------------
@@ -187,6 +189,11 @@ class TicketRow:
     @property
     def is_closed(self) -> bool:
         return self.status is TicketStatus.CLOSED
+
+    @property
+    def in_conflict(self) -> bool:
+        """Two consoles decided differently while apart: shown as CONFLICT until resolved."""
+        return bool(self.conflict)
 
     @property
     def is_active(self) -> bool:

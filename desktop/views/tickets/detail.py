@@ -1,4 +1,5 @@
-"""Ticket detail: summary, trip, handling unit, procedure checklist, disposition, evidence timeline."""
+"""Ticket detail: summary, CONFLICT (if any), trip, handling unit, procedure checklist,
+disposition, evidence timeline."""
 
 from __future__ import annotations
 
@@ -20,10 +21,18 @@ from PySide6.QtWidgets import (
 
 from desktop.models.catalogue import Severity
 from desktop.views.tickets.compact import WrapCheckBox
+from desktop.views.tickets.conflict_box import ConflictBox
 from desktop.views.tickets.disposition import DispositionBox
 from desktop.views.tickets.i18n import anomaly_name, bilingual, in_ui_language
-from desktop.views.tickets.labels import event_detail, event_label, level_label, status_label, unit_label
-from desktop.views.tickets.style import SEVERITY_COLOUR, severity_icon, severity_label
+from desktop.views.tickets.labels import (
+    conflict_label,
+    event_detail,
+    event_label,
+    level_label,
+    status_label,
+    unit_label,
+)
+from desktop.views.tickets.style import CONFLICT_COLOUR, SEVERITY_COLOUR, severity_icon, severity_label
 from desktop.workflow.actions import TicketActions
 from desktop.workflow.errors import WorkflowError
 from desktop.workflow.procedures import Procedure
@@ -66,6 +75,10 @@ class TicketDetail(QScrollArea):
         self.message.setStyleSheet("color: #f08c00; font-weight: bold;")
         self.message.hide()
         layout.addWidget(self.message)
+        self.conflict_box = ConflictBox(actions)
+        self.conflict_box.resolved.connect(self._resolved)
+        self.conflict_box.failed.connect(self.show_message)
+        layout.addWidget(self.conflict_box)
 
         self.trip_box = QGroupBox()
         self.trip_form = QFormLayout(self.trip_box)
@@ -153,6 +166,7 @@ class TicketDetail(QScrollArea):
         if row is None or self.row is None or row.id != self.row.id:
             self.message.hide()
         self.row = row
+        self.conflict_box.show_row(row)
         self.disposition.show_row(row)
         self._fill()
 
@@ -174,6 +188,7 @@ class TicketDetail(QScrollArea):
         colour = SEVERITY_COLOUR[severity].name()
         summary = [
             f"<span style='color:{colour}'>{severity_label(severity)}</span>",
+            f"<b style='color:{CONFLICT_COLOUR.name()}'>{conflict_label()}</b>" if row.in_conflict else "",
             status_label(str(row.status)),
             level_label(row.required_level),
             Q.translate("Tickets", "%n occurrence(s)", None, row.occurrences),
@@ -185,9 +200,8 @@ class TicketDetail(QScrollArea):
                     time=fmt_time(row.state.shelved_until), reason=row.state.shelve_reason
                 )
             )
-        self.summary.setText(
-            " · ".join(summary) + f"<br><span style='color:#8d9296'>{row.id} · {row.detail}</span>"
-        )
+        ids = f"<br><span style='color:#8d9296'>{row.id} · {row.detail}</span>"
+        self.summary.setText(" · ".join(s for s in summary if s) + ids)
         self._show_trip(row)
         self._show_procedure(row)
         self._show_timeline(row)
@@ -261,6 +275,10 @@ class TicketDetail(QScrollArea):
         self.message.setVisible(bool(text))
 
     def _acted(self, ticket_id: str) -> None:
+        self.acted.emit(ticket_id)
+
+    def _resolved(self, ticket_id: str) -> None:
+        self.message.hide()
         self.acted.emit(ticket_id)
 
     def _ticked(self, step_id: str, done: bool) -> None:

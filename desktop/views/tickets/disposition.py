@@ -220,7 +220,12 @@ class DispositionBox(QWidget):
         for button in self.notify_buttons.values():
             button.setEnabled(dispose)
         self.dispatch.setEnabled(dispose and str(row.status) in ("open", "acknowledged"))
-        self.submit.setEnabled(dispose and str(row.status) in ("acknowledged", "dispatched"))
+        conflicted = row.in_conflict  # sign-off waits for a supervisor's resolution
+        blocked = Q.translate("Tickets", "A supervisor must resolve the CONFLICT first") if conflicted else ""
+        submittable = str(row.status) in ("acknowledged", "dispatched")
+        self.submit.setEnabled(dispose and submittable and not conflicted)
+        self.submit.setToolTip(blocked)
+        self.sign.setToolTip(blocked)
         shelve = may("SHELVE_ALARM") and active
         self.shelve.setEnabled(shelve)
         self.shelve_reason.setEnabled(shelve)
@@ -229,7 +234,9 @@ class DispositionBox(QWidget):
         self.sign.setVisible(signer)
         self.password.setVisible(signer)
         self.sign.setEnabled(
-            str(row.status) == "awaiting_signoff" and self.ticket_actions.may_sign(row.required_level)
+            not conflicted
+            and str(row.status) == "awaiting_signoff"
+            and self.ticket_actions.may_sign(row.required_level)
         )
 
     def evidence(self) -> Evidence:

@@ -30,6 +30,7 @@ from desktop.views.tickets.queue_model import (
     STATUS_ACTIVE,
     STATUS_ALL,
     STATUS_CLOSED,
+    STATUS_CONFLICT,
     STATUS_SHELVED,
     TicketFilterProxy,
 )
@@ -67,6 +68,7 @@ class FilterBar(QWidget):
 
     STATUSES = (
         STATUS_ACTIVE,
+        STATUS_CONFLICT,
         STATUS_SHELVED,
         "open",
         "acknowledged",
@@ -92,6 +94,7 @@ class FilterBar(QWidget):
         self._proxy = proxy
         self._username = username
         self._settings = settings
+        self._conflicts = 0  # tickets with an open CONFLICT (the filter entry says how many)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 2, 6, 4)
         outer.setSpacing(4)
@@ -206,6 +209,7 @@ class FilterBar(QWidget):
             self.code.setItemText(i, f"{kind.code} {anomaly_name(kind.name_zh, kind.name)[0]}")
         special = {
             STATUS_ACTIVE: Q.translate("Tickets", "Active"),
+            STATUS_CONFLICT: self._conflict_entry(),
             STATUS_SHELVED: Q.translate("Tickets", "Shelved"),
             STATUS_CLOSED: Q.translate("Tickets", "Closed"),
             STATUS_ALL: Q.translate("Tickets", "All"),
@@ -229,6 +233,16 @@ class FilterBar(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def _conflict_entry(self) -> str:
+        label = Q.translate("Tickets", "⚠ Conflicts", "status filter: tickets with an open CONFLICT")
+        return label + (f" ({self._conflicts})" if self._conflicts else "")
+
+    def set_conflicts(self, n: int) -> None:
+        """How many tickets have an open CONFLICT: the filter entry shows it, ``⚠ 衝突 (2)``."""
+        if n != self._conflicts:
+            self._conflicts = n
+            self.status.setItemText(self.STATUSES.index(STATUS_CONFLICT), self._conflict_entry())
 
     def _apply(self, *_: Any) -> None:
         self._proxy.set_filters(

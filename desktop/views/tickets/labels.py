@@ -29,6 +29,23 @@ def status_short_label(status: str) -> str:
     return labels.get(status) or status_label(status)
 
 
+def conflict_label() -> str:
+    """The CONFLICT status of the queue and the detail (⚠ and the word: never colour alone)."""
+    return Q.translate("Tickets", "⚠ CONFLICT", "a ticket two consoles decided differently")
+
+
+def conflict_topic_label(topic: str) -> str:
+    """What the two consoles disagreed on."""
+    labels = {
+        "findings": Q.translate("Tickets", "Findings"),
+        "evidence": Q.translate("Tickets", "Evidence"),
+        "assignee": Q.translate("Tickets", "Assignee"),
+        "dispatch": Q.translate("Tickets", "Dispatch"),
+        "decision": Q.translate("Tickets", "Sign-off or return"),
+    }
+    return labels.get(topic, topic)
+
+
 def unit_label(kind: str) -> str:
     labels = {
         "origin_office": Q.translate("Tickets", "Origin office"),
@@ -86,6 +103,7 @@ def event_label(kind: str) -> str:
         "submitted": Q.translate("Tickets", "Submitted for sign-off"),
         "signed_off": Q.translate("Tickets", "Signed off"),
         "returned": Q.translate("Tickets", "Returned for rework"),
+        "conflict_resolved": Q.translate("Tickets", "Conflict resolved"),
     }
     return labels.get(kind, kind)
 
@@ -113,6 +131,9 @@ def event_detail(kind: str, data: dict[str, Any]) -> str:
         return " · ".join(x for x in (what, note) if x)
     if kind == "submitted":
         return level_label(int(data.get("required_level", 0)))
+    if kind == "conflict_resolved":
+        topic = conflict_topic_label(str(data.get("topic", "")))
+        return f"{topic}: {data.get('reason', '')}"
     for key in ("detail", "text", "assignee", "reason", "ref", "to_site", "order_no", "severity"):
         if data.get(key):
             return str(data[key])

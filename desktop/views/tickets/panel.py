@@ -186,6 +186,7 @@ class TicketPanel(QWidget):
 
     def _update_counts(self, *_: object) -> None:
         self.header.set_counts(self.proxy.counts())
+        self.filters.set_conflicts(self.proxy.conflicts())
         now = self._clock()
         self.header.set_rate(self.meter.rate(now), self.meter.limit)
 

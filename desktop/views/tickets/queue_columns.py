@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.catalogue import Severity
-from desktop.views.tickets.labels import age_label, status_short_label
+from desktop.views.tickets.labels import age_label, conflict_label, status_short_label
 from desktop.views.tickets.queue_model import (
     COL_AGE,
     COL_ASSIGNEE,
@@ -48,7 +48,7 @@ from desktop.views.tickets.queue_model import (
     COL_UNIT,
     ROW_ROLE,
 )
-from desktop.views.tickets.style import SEVERITY_COLOUR
+from desktop.views.tickets.style import CONFLICT_COLOUR, CONFLICT_TEXT, SEVERITY_COLOUR
 from desktop.workflow.rows import TicketRow
 
 # left to right; the first five show by default
@@ -77,7 +77,8 @@ def _fits_label(option: QStyleOptionViewItem, text: str) -> bool:
 class QueueItemDelegate(QStyledItemDelegate):
     """The queue's cells: the severity's shape alone when its column is narrow (with a blinking
     bar for an unacknowledged alarm), order numbers elided on the left (their sequence and leg,
-    at the end, tell them apart: ``…00073-0001``)."""
+    at the end, tell them apart: ``…00073-0001``), a CONFLICT as a magenta ``⚠ 衝突`` badge in
+    the status column."""
 
     def __init__(self, view: QWidget) -> None:
         super().__init__(view)
@@ -94,11 +95,16 @@ class QueueItemDelegate(QStyledItemDelegate):
             option.decorationAlignment = Qt.AlignmentFlag.AlignCenter
         elif col == COL_ORDER:
             option.textElideMode = Qt.TextElideMode.ElideLeft
+        elif col == COL_STATUS and _in_conflict(index):
+            option.text = ""  # the badge is painted instead
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         super().paint(painter, option, index)
+        if index.column() == COL_STATUS and _in_conflict(index):
+            paint_conflict_badge(painter, option)
+            return
         if index.column() != COL_SEVERITY or not self.blink_on:
             return
         row: TicketRow | None = index.data(ROW_ROLE)
@@ -108,6 +114,29 @@ class QueueItemDelegate(QStyledItemDelegate):
         painter.fillRect(
             rect.x(), rect.y() + 2, 4, rect.height() - 4, SEVERITY_COLOUR[Severity(row.severity)]
         )
+
+
+def _in_conflict(index: QModelIndex | QPersistentModelIndex) -> bool:
+    row: TicketRow | None = index.data(ROW_ROLE)
+    return row is not None and row.in_conflict
+
+
+def paint_conflict_badge(painter: QPainter, option: QStyleOptionViewItem) -> None:
+    """``⚠ 衝突`` in bold dark text on a magenta rounded badge filling the cell (elided to fit)."""
+    rect = option.rect.adjusted(2, 2, -2, -2)
+    font = QFont(option.font)
+    font.setBold(True)
+    metrics = QFontMetrics(font)
+    text = metrics.elidedText(conflict_label(), Qt.TextElideMode.ElideRight, rect.width() - 6)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(CONFLICT_COLOUR)
+    painter.drawRoundedRect(rect, 3, 3)
+    painter.setPen(CONFLICT_TEXT)
+    painter.setFont(font)
+    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
+    painter.restore()
 
 
 class QueueHeaderView(QHeaderView):
@@ -159,6 +188,7 @@ class QueueHeaderView(QHeaderView):
             return max(fm.horizontalAdvance(t) for t in texts) + _CELL_PAD
 
         statuses = [status_short_label(s) for s in ("open", "acknowledged", "awaiting_signoff")]
+        statuses.append(conflict_label() + "  ")  # the badge's margins
         ages = [age_label(s) for s in (99 * 60, 9.9 * 3600, 47 * 3600, 9.9 * 86400)]
         return {
             COL_SEVERITY: _ICON + _CELL_PAD + 6,

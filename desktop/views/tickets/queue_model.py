@@ -2,8 +2,10 @@
 
 :class:`TicketQueueModel` never resets after construction: new tickets are appended with
 ``beginInsertRows`` (one batch per drain), changed ones emit ``dataChanged`` for their row.
-:class:`TicketFilterProxy` filters by region, code, status (active / shelved / closed / all),
-handling unit, site, "assigned to me" and text, and sorts by severity then age.
+:class:`TicketFilterProxy` filters by region, code, status (active / conflicts / shelved / closed /
+all), handling unit, site, "assigned to me" and text, and sorts by severity (a CONFLICT above the
+same severity's other tickets) then age. A ticket with an open CONFLICT stays in the active view
+whatever its status (closed by one console, returned by the other) until a supervisor resolves it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from PySide6.QtGui import QBrush, QFont
 
 from desktop.models.catalogue import Severity
 from desktop.views.tickets.i18n import anomaly_name
-from desktop.views.tickets.labels import age_label, status_label, status_short_label, unit_label
+from desktop.views.tickets.labels import (
+    age_label,
+    conflict_label,
+    conflict_topic_label,
+    status_label,
+    status_short_label,
+    unit_label,
+)
 from desktop.views.tickets.style import DIM_TEXT, SEVERITY_COLOUR, SHELVED_TEXT, severity_icon, severity_label
 from desktop.workflow.feed import FeedItem
 from desktop.workflow.rows import TicketRow, fmt_time
@@ -168,6 +177,7 @@ class TicketQueueModel(QAbstractTableModel):
         first, second = anomaly_name(r.name_zh, r.name_en)
         lines = [
             f"{severity_label(Severity(r.severity))} · {status_label(str(r.status))}",
+            self.conflict_line(r),
             f"{r.code} {first} / {second}",
             f"{self._display(r, COL_ORDER, self.now)} · {self._display(r, COL_UNIT, self.now)}",
             f"{fmt_time(r.raised_at)} ({self._display(r, COL_AGE, self.now)})",
@@ -176,6 +186,14 @@ class TicketQueueModel(QAbstractTableModel):
             lines.append(f"{Q.translate('Tickets', 'Assignee')}: {r.assignee}")
         lines += [r.detail, r.id]
         return "\n".join(line for line in lines if line)
+
+    @staticmethod
+    def conflict_line(r: TicketRow) -> str:
+        """``⚠ 衝突：處理情形`` for a ticket with an open CONFLICT, else empty."""
+        if not r.in_conflict:
+            return ""
+        topics = ", ".join(conflict_topic_label(t) for t in r.conflict)
+        return Q.translate("Tickets", "{conflict}: {topics}").format(conflict=conflict_label(), topics=topics)
 
     @staticmethod
     def age_of(r: TicketRow, now: float) -> float:
@@ -190,7 +208,7 @@ class TicketQueueModel(QAbstractTableModel):
         if col == COL_CODE:
             return f"{r.code} {anomaly_name(r.name_zh, r.name_en)[0]}"
         if col == COL_STATUS:
-            return status_short_label(str(r.status))
+            return conflict_label() if r.in_conflict else status_short_label(str(r.status))
         if col == COL_ORDER:
             return r.order_no or r.subject
         if col == COL_UNIT:
@@ -208,8 +226,8 @@ class TicketQueueModel(QAbstractTableModel):
 
     @staticmethod
     def _sort_key(r: TicketRow, col: int, now: float) -> Any:
-        if col == COL_SEVERITY:
-            return (-r.severity_rank, r.raised_at, r.id)
+        if col == COL_SEVERITY:  # a CONFLICT above the other tickets of its severity
+            return (-r.severity_rank, not r.in_conflict, r.raised_at, r.id)
         if col == COL_RAISED:
             return (r.raised_at, r.id)
         if col == COL_COUNT:
@@ -220,6 +238,7 @@ class TicketQueueModel(QAbstractTableModel):
 
 
 STATUS_ACTIVE, STATUS_SHELVED, STATUS_CLOSED, STATUS_ALL = "active", "shelved", "closed", "all"
+STATUS_CONFLICT = "conflict"  # tickets with an open CONFLICT
 
 
 class TicketFilterProxy(QSortFilterProxyModel):
@@ -229,7 +248,7 @@ class TicketFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.region = ""
         self.code = ""
-        self.status = STATUS_ACTIVE  # active, shelved, closed, all, or a TicketStatus value
+        self.status = STATUS_ACTIVE  # active, conflict, shelved, closed, all, or a TicketStatus value
         self.unit = ""
         self.site = ""
         self.mine: str | None = None  # username for "assigned to me"
@@ -253,7 +272,10 @@ class TicketFilterProxy(QSortFilterProxyModel):
             return self.status == STATUS_ALL
         status = self.status
         if status == STATUS_ACTIVE:
-            if not r.is_active or r.is_shelved(self.now):
+            if not r.in_conflict and (not r.is_active or r.is_shelved(self.now)):
+                return False
+        elif status == STATUS_CONFLICT:
+            if not r.in_conflict:
                 return False
         elif status == STATUS_SHELVED:
             if not r.is_active or not r.is_shelved(self.now):
@@ -289,6 +311,12 @@ class TicketFilterProxy(QSortFilterProxyModel):
         model = self.sourceModel()
         assert isinstance(model, TicketQueueModel)
         return Counter(str(r.severity) for r in model.rows() if self.row_accepted(r))
+
+    def conflicts(self) -> int:
+        """Tickets with an open CONFLICT (whatever the filters), for the filter's label."""
+        model = self.sourceModel()
+        assert isinstance(model, TicketQueueModel)
+        return sum(1 for r in model.rows() if r.in_conflict and not r.withdrawn)
 
     def ticket_at(self, row: int) -> TicketRow:
         return self.index(row, 0).data(ROW_ROLE)  # type: ignore[no-any-return]

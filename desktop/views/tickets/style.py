@@ -17,6 +17,12 @@ from desktop.models.catalogue import Severity
 SEVERITY_COLOUR: Final = {Severity(s.key): QColor(s.colour) for s in SEVERITY_STYLES if s.code}
 SEVERITY_SHAPE: Final = {Severity(s.key): s.shape for s in SEVERITY_STYLES if s.code}
 
+#: a CONFLICT (two consoles decided differently while apart): magenta, the colour no severity
+#: uses (desktop/map/symbols.py has none like it), with the ⚠ sign and the word as its shape and
+#: label; dark text on it for contrast
+CONFLICT_COLOUR: Final = QColor("#e040e0")
+CONFLICT_TEXT: Final = QColor("#101214")
+
 # the neutral dark palette: greys for everything normal
 BACKGROUND: Final = QColor("#2b2d31")
 SURFACE: Final = QColor("#33363b")
@@ -51,6 +57,10 @@ QSplitter::handle:vertical { height: 5px; }
 QSplitter::handle:horizontal { width: 5px; }
 QLabel#alarmRate { color: #8e9196; }
 QLabel#alarmRateOver { color: #f08c00; font-weight: bold; }
+QGroupBox#conflictBox { border: 2px solid #e040e0; }
+QGroupBox#conflictBox::title { color: #e040e0; font-weight: bold; }
+QFrame#conflictSide { border: 1px solid #6a3d6a; border-radius: 3px; }
+QLabel#conflictTopic { color: #e040e0; font-weight: bold; }
 """
 
 
