@@ -19,6 +19,7 @@ from typing import Any, Final, Protocol, TypeVar
 
 from desktop.models.ticket import Action, Evidence, SignoffLevel, Ticket, TicketError, TicketStatus
 from desktop.workflow.access import Policy, User, allowed, can_sign, domain_role
+from desktop.workflow.checks import check_submittable
 from desktop.workflow.conflicts import ConflictDesk, ConflictInfo
 from desktop.workflow.errors import ActionDeniedError, NotSignedInError, PersistError, WorkflowError
 from desktop.workflow.feed import TicketFeed, TripLookup
@@ -381,25 +382,3 @@ class TicketActions:
             desk.resolve(t, chosen_event_id, actor, reason, domain_role(user.role), now)
 
         self._act(ticket_id, "RESOLVE_CONFLICT", apply)
-
-
-def check_submittable(t: Ticket) -> None:
-    """The domain's submission rules, with bilingual messages (raises :class:`WorkflowError`)."""
-    if t.status not in (TicketStatus.ACKNOWLEDGED, TicketStatus.DISPATCHED):
-        raise WorkflowError(
-            "案件須為已確認或已派案才能送簽。",
-            f"Only an acknowledged or dispatched ticket is submitted ({t.status}).",
-        )
-    if not t.findings.strip():
-        raise WorkflowError("請先填寫處理情形再送簽。", "Record the findings before submitting for sign-off.")
-    if t.code in ("A09", "S7") and t.escalated and Action.POLICE_NOTIFIED not in t.actions:
-        raise WorkflowError(
-            "已逾 12 小時：送簽前須記錄「通報警政機關協尋」。",
-            "Overdue past 12 h: record 'police notified' before submitting.",
-        )
-    ev = t.evidence
-    if not (ev.system_images or ev.operator_cctv or ev.whereabouts_traced):
-        raise WorkflowError(
-            "無系統影像及業者監視影像時，須先追查貨物去向再送簽。",
-            "With neither system images nor operator CCTV, trace the cargo's whereabouts before submitting.",
-        )
