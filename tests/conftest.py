@@ -93,3 +93,29 @@ def gui_settings(tmp_path: Any) -> Any:
     from PySide6.QtCore import QSettings
 
     return QSettings(str(tmp_path / "jmc-console.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture(autouse=True)
+def _translators_do_not_leak(request: Any) -> Any:
+    """Translators a test installs (an app's own LanguageSwitcher, a dialog's catalogue) are
+    removed after it, so the next test starts from the shared switcher's state only."""
+    from PySide6.QtCore import QCoreApplication  # any test may reach the shared application
+
+    installed: list[Any] = []
+    original = QCoreApplication.installTranslator
+
+    def tracking(translator: Any) -> bool:
+        installed.append(translator)
+        return bool(original(translator))
+
+    QCoreApplication.installTranslator = staticmethod(tracking)  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        QCoreApplication.installTranslator = original  # type: ignore[method-assign]
+        shared = (
+            request.getfixturevalue("languages")._translators if "languages" in request.fixturenames else []
+        )
+        for translator in installed:
+            if not any(translator is kept for kept in shared):
+                QCoreApplication.removeTranslator(translator)
