@@ -160,3 +160,36 @@ def test_search_index_exact_before_prefix_and_forgets_replaced_keys() -> None:
     index.remove("a")
     assert index.lookup("ab") == [] and len(index) == 1
     assert normalise(" kl-20 26/01 ") == "KL202601"
+
+
+def test_a_conflicted_ticket_marks_its_trip_through_the_book_and_clearing_it_unmarks() -> None:
+    h = Harness()
+    feed = feed_for(h)
+    h.depart_active(seal=False)  # A07 on ORD-1
+    h.order("ORD-2", obu_id="OBU-2", containers=[{"container_no": CONTAINER_2, "seal_id": "VS-2",
+                                                  "seal_type": "active"}])  # fmt: skip
+    views = {v.trip_id: v for v in feed.poll().changed}
+    assert views["ORD-1"].conflict is False and views["ORD-2"].conflict is False
+    ticket = next(t for t in h.pipeline.book.for_order("ORD-1") if t.code == "A07")
+    assert ticket.mark_conflicts(["findings"])
+    h.pipeline.book.announce("merged", ticket)  # as the mirror does (desktop/app_mirror.py)
+    (marked,) = feed.poll().changed  # the ticket alone marks its trip changed; ORD-2 is not
+    assert marked.trip_id == "ORD-1" and marked.conflict is True
+    assert marked.worst_severity == "critical"  # the severity stays as it was
+    ticket.mark_conflicts([])
+    feed.ticket_changed("action", ticket)  # a supervisor resolved it (TicketActions' persist hook)
+    (cleared,) = feed.poll().changed
+    assert cleared.trip_id == "ORD-1" and cleared.conflict is False
+
+
+def test_a_closed_tickets_open_conflict_still_marks_its_trip() -> None:
+    h = Harness()
+    feed = feed_for(h)
+    h.depart_active(seal=False)
+    feed.poll()
+    ticket = next(t for t in h.pipeline.book.for_order("ORD-1") if t.code == "A07")
+    ticket.auto_close(h.clock.now(), h.clock.now(), "test: merged state is closed")
+    ticket.mark_conflicts(["decision"])  # a sign-off here met a return elsewhere
+    feed.ticket_changed("merged", ticket)
+    (view,) = feed.poll().changed
+    assert view.conflict is True

@@ -61,7 +61,7 @@ def test_first_batch_has_meta_rows_and_packed_positions() -> None:
     assert set(slots) == {"T1", "T2"}
     row = next(r for r in batch["m"] if r[1] == "T1")
     assert row[2:] == [0, 0, "KLA-1234", "KH2024000123", "MSCU1234565 TGHU7654321", "S-0001",
-                       "in_transit", "KHH-T-40", "KHH-CY-QZ", 0, "kaohsiung"]  # fmt: skip
+                       "in_transit", "KHH-T-40", "KHH-CY-QZ", 0, "kaohsiung", 0]  # fmt: skip
     assert batch["b"] == int(T0)
     pos = {p[0]: p[1:] for p in ints(batch["p"], 5)}
     assert pos[slots["T1"]] == (22_585_000, 120_301_000, 0, 314)
@@ -172,3 +172,17 @@ def test_passive_trip_keeps_its_read_position_and_does_not_move_the_clock() -> N
     assert row[3] == 1
     assert (b.slot_of("P"), 22_550_000, 120_310_000) in [p[:3] for p in ints(batch["p"], 5)]
     assert batch["t"] + batch["b"] == T0 + 100  # the trail window follows live (active) time only
+
+
+def test_a_conflict_alone_resends_the_trips_meta_row_with_the_flag() -> None:
+    b = BatchBuilder()
+    b.merge(FeedDelta(changed=[trip("T1")]))
+    build(b)
+    b.merge(FeedDelta(changed=[trip("T1", conflict=True)]))
+    batch = build(b)
+    (row,) = batch["m"]
+    assert row[1] == "T1" and row[13] == 1 and row[2] == 0  # the severity is unchanged
+    b.merge(FeedDelta(changed=[trip("T1", conflict=True)]))
+    assert build(b)["m"] == []  # nothing new to say
+    b.merge(FeedDelta(changed=[trip("T1")]))
+    assert build(b)["m"][0][13] == 0

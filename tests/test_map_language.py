@@ -24,8 +24,8 @@ from tests.map_gui import DATA, dispose, run_js, save, spin_until, trip, wait_js
 pytestmark = pytest.mark.timeout(120)
 
 SITES = load_sites(DATA / "demo_sites.geojson")
-ZH = ["危急", "高", "中", "低", "正常"]
-EN = ["critical", "high", "medium", "low", "normal"]
+ZH = ["危急", "高", "中", "低", "正常", "衝突"]  # the severities, then the CONFLICT marking
+EN = ["critical", "high", "medium", "low", "normal", "Conflict"]
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from desktop.live.search import TripSearchIndex
-from desktop.live.trip_tickets import TicketSummary, summarise, worst_open
+from desktop.live.trip_tickets import TicketSummary, in_conflict, summarise, worst_open
 from desktop.live.views import FeedDelta, TrailPoint, TripView
 from desktop.models.pipeline import Pipeline
 from desktop.models.ticket import Ticket
@@ -218,7 +218,8 @@ class LiveFeed:
         plate = order.plate if isinstance(order.plate, str) else None
         if plate is None and cursor.plate is not None:
             plate = cursor.plate[1]
-        worst, count = worst_open(self._pipeline.book.for_order(trip.order_no))
+        tickets = self._pipeline.book.for_order(trip.order_no)
+        worst, count = worst_open(tickets)
         kind: Literal["active", "passive"] = "active" if trip.is_active else "passive"
         return TripView(
             trip_id=trip.order_no,
@@ -239,6 +240,7 @@ class LiveFeed:
             speed_kmh=speed,
             worst_severity=worst,
             open_tickets=count,
+            conflict=in_conflict(tickets),
         )
 
 

@@ -63,6 +63,15 @@ def worst_open(tickets: Iterable[Ticket]) -> tuple[SeverityName | None, int]:
     return (None if worst is None else _severity_name(worst)), count
 
 
+def in_conflict(tickets: Iterable[Ticket]) -> bool:
+    """Whether any of the tickets has an unresolved CONFLICT.
+
+    A closed ticket counts too, as in the ticket queue: a sign-off on one console that met a
+    return on another stays in view until a supervisor resolves it.
+    """
+    return any(t.conflicts for t in tickets)
+
+
 def _severity_name(severity: Severity) -> SeverityName:
     value = str(severity)
     for name in SEVERITY_ORDER:

@@ -27,6 +27,8 @@ class TripView:
 
     ``lat``/``lon`` are the last *reported* position (for a passive-seal trip: the departure
     read); they are ``None`` when nothing located has been heard. A position is never estimated.
+    ``conflict``: a ticket of the trip has an unresolved CONFLICT (two consoles decided it
+    differently; ``Ticket.conflicts``), which a supervisor must resolve.
     """
 
     trip_id: str
@@ -47,6 +49,7 @@ class TripView:
     speed_kmh: float | None
     worst_severity: SeverityName | None  # of the trip's open tickets
     open_tickets: int = 0
+    conflict: bool = False
 
 
 @dataclass(slots=True)

@@ -6,7 +6,7 @@ page already has and produces one JSON text holding only what changed. Per-vehic
 as arrays, never as an object per vehicle:
 
 ``{"b": base, "t": now, "rm": [slot...], "m": [[slot, trip_id, sev, kind, plate, order,
-containers, seals, phase, origin, destination, open_tickets, region], ...], "p": <base64 int32
+containers, seals, phase, origin, destination, open_tickets, region, conflict], ...], "p": <base64 int32
 [slot, lat_e6, lon_e6, fix_rel_s, speed_dkmh] * n>, "tr": <base64 int32 [slot, ts_rel_s, lat_e6,
 lon_e6] * n>}``
 
@@ -45,13 +45,15 @@ _META_FIELDS: Final = (
     "destination",
     "open_tickets",
     "region",
+    "conflict",
 )
 _meta_of = attrgetter(*_META_FIELDS)
 _pos_of = attrgetter("lat", "lon", "fix_ts", "speed_kmh")
 
 
 def _meta_row(slot: int, trip_id: str, meta: tuple[Any, ...]) -> list[Any]:
-    sev, kind, plate, order_no, containers, seals, phase, origin, destination, open_tickets, region = meta
+    (sev, kind, plate, order_no, containers, seals, phase, origin, destination, open_tickets, region,
+     conflict) = meta  # fmt: skip
     return [
         slot,
         trip_id,
@@ -66,6 +68,7 @@ def _meta_row(slot: int, trip_id: str, meta: tuple[Any, ...]) -> list[Any]:
         destination or "",
         open_tickets,
         region,
+        1 if conflict else 0,
     ]
 
 

@@ -20,7 +20,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from desktop.map.mbtiles import TileSourceInfo
-from desktop.map.symbols import PHASE_LABELS, REGION_LABELS, styles_json
+from desktop.map.symbols import PHASE_LABELS, REGION_LABELS, conflict_json, styles_json
 from desktop.models.sites import SiteIndex
 
 STATIC_URL: Final = "app://static/"
@@ -156,6 +156,7 @@ def page_config(sites: SiteIndex, options: PageOptions) -> dict[str, Any]:
     tiles = options.tiles
     return {
         "styles": styles_json(),
+        "conflict": conflict_json(),
         "language": options.language,
         "timeZone": "Asia/Taipei",  # what the rest of the console shows (desktop.models.timeutil.TAIPEI)
         "trailSeconds": options.trail_minutes * 60.0,

@@ -32,6 +32,16 @@ SEVERITY_STYLES: Final = (
 )
 SEVERITY_CODE: Final[dict[str | None, int]] = {s.key: s.code for s in SEVERITY_STYLES} | {None: 0}
 
+#: A CONFLICT (two consoles decided a ticket differently while apart; ``Ticket.conflicts``):
+#: magenta, a colour no severity uses, with the ⚠ sign and the word as its shape and label. The one
+#: definition: the ticket screens (desktop/views/tickets/style.py) and the map both take it from
+#: here. On the map it is an extra ring and ⚠ badge around the vehicle, whose severity colour and
+#: shape stay as they are.
+CONFLICT_COLOUR: Final = "#e040e0"
+CONFLICT_TEXT_COLOUR: Final = "#101214"  # dark text on the magenta, for contrast
+CONFLICT_MARK: Final = "⚠"
+CONFLICT_LABELS: Final = ("衝突", "Conflict")  # (zh-TW, English)
+
 #: (zh-TW, English): the page shows them in the UI language's order (static/jmc/lang.js)
 PHASE_LABELS: Final = {
     "planned": ("已排定", "planned"),
@@ -57,3 +67,9 @@ def severity_code(severity: SeverityName | None) -> int:
 def styles_json() -> list[dict[str, object]]:
     """The table as the page's configuration receives it."""
     return [asdict(s) for s in SEVERITY_STYLES]
+
+
+def conflict_json() -> dict[str, str]:
+    """The conflict marking as the page's configuration receives it."""
+    label_zh, label_en = CONFLICT_LABELS
+    return {"colour": CONFLICT_COLOUR, "mark": CONFLICT_MARK, "label_zh": label_zh, "label_en": label_en}

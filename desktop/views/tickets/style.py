@@ -8,7 +8,8 @@ from PySide6.QtCore import QCoreApplication as Q
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPixmap, QPolygonF
 
-from desktop.map.symbols import SEVERITY_STYLES
+from desktop.map.symbols import CONFLICT_COLOUR as CONFLICT_HEX
+from desktop.map.symbols import CONFLICT_TEXT_COLOUR, SEVERITY_STYLES
 from desktop.models.catalogue import Severity
 
 #: colour and shape per severity, from the one table the map draws with too (desktop/map/symbols.py):
@@ -18,10 +19,10 @@ SEVERITY_COLOUR: Final = {Severity(s.key): QColor(s.colour) for s in SEVERITY_ST
 SEVERITY_SHAPE: Final = {Severity(s.key): s.shape for s in SEVERITY_STYLES if s.code}
 
 #: a CONFLICT (two consoles decided differently while apart): magenta, the colour no severity
-#: uses (desktop/map/symbols.py has none like it), with the ⚠ sign and the word as its shape and
-#: label; dark text on it for contrast
-CONFLICT_COLOUR: Final = QColor("#e040e0")
-CONFLICT_TEXT: Final = QColor("#101214")
+#: uses, with the ⚠ sign and the word as its shape and label; dark text on it for contrast. Defined
+#: once, in desktop/map/symbols.py, so the map's conflict ring is the same colour.
+CONFLICT_COLOUR: Final = QColor(CONFLICT_HEX)
+CONFLICT_TEXT: Final = QColor(CONFLICT_TEXT_COLOUR)
 
 # the neutral dark palette: greys for everything normal
 BACKGROUND: Final = QColor("#2b2d31")
@@ -57,11 +58,11 @@ QSplitter::handle:vertical { height: 5px; }
 QSplitter::handle:horizontal { width: 5px; }
 QLabel#alarmRate { color: #8e9196; }
 QLabel#alarmRateOver { color: #f08c00; font-weight: bold; }
-QGroupBox#conflictBox { border: 2px solid #e040e0; }
-QGroupBox#conflictBox::title { color: #e040e0; font-weight: bold; }
+QGroupBox#conflictBox { border: 2px solid @conflict; }
+QGroupBox#conflictBox::title { color: @conflict; font-weight: bold; }
 QFrame#conflictSide { border: 1px solid #6a3d6a; border-radius: 3px; }
-QLabel#conflictTopic { color: #e040e0; font-weight: bold; }
-"""
+QLabel#conflictTopic { color: @conflict; font-weight: bold; }
+""".replace("@conflict", CONFLICT_HEX)
 
 
 def severity_label(severity: str) -> str:

@@ -47,7 +47,11 @@
     }
 
     sprite(layer, sev, hollow, dpr) {
-      const canvas = layer.sprite(sev, hollow, dpr);
+      return this.pixelsOf(layer.sprite(sev, hollow, dpr));
+    }
+
+    // Any sprite canvas (centred on its middle) as pixel lists, cached per canvas.
+    pixelsOf(canvas) {
       let px = this.cache.get(canvas);
       if (!px) {
         px = spritePixels(canvas);

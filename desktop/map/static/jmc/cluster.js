@@ -17,6 +17,7 @@
     const sy = new Float64Array(n);
     const worst = new Uint8Array(n);
     const abnormal = new Int32Array(n);
+    const conflicts = new Int32Array(n);
     const first = new Int32Array(n);
     for (let slot = 0; slot < s.high; slot++) {
       if (!s.live[slot] || !s.located[slot]) continue;
@@ -31,6 +32,7 @@
       sy[c] += y;
       const sev = s.sev[slot];
       if (sev) abnormal[c]++;
+      if (s.conflict[slot]) conflicts[c]++;
       if (sev > worst[c]) worst[c] = sev;
     }
     // merge neighbouring cells whose discs would overlap (one pass, biggest first)
@@ -52,6 +54,7 @@
         sx[a] += sx[b];
         sy[a] += sy[b];
         abnormal[a] += abnormal[b];
+        conflicts[a] += conflicts[b];
         if (worst[b] > worst[a]) worst[a] = worst[b];
         gone[b] = 1;
       }
@@ -96,7 +99,8 @@
         ctx.strokeStyle = '#0d1013';
         ctx.stroke();
       }
-      layer.clusters.push({ x, y, r, count: count[c], worst: worst[c], abnormal: abnormal[c] });
+      if (conflicts[c]) JMC.symbols.drawWarning(ctx, x - r * 0.8, y - r * 0.8, 6.5, layer.conflictColour);
+      layer.clusters.push({ x, y, r, count: count[c], worst: worst[c], abnormal: abnormal[c], conflicts: conflicts[c] });
     }
     ctx.textAlign = 'start';
   };

@@ -46,7 +46,7 @@
     store = new JMC.Store(cfg.trailSeconds);
     layer = new JMC.VehicleLayer(store, cfg).addTo(map);
     replay = new JMC.Replay(map, cfg);
-    legend = new JMC.Legend(map, cfg.styles);
+    legend = new JMC.Legend(map, cfg.styles, cfg.conflict);
     showLanguage();
     tip = L.DomUtil.create('div', 'jmc-tip', map.getContainer());
     map.on('mousemove', onMove);
@@ -251,7 +251,17 @@
       row('openTickets', String(m[11])) +
       row(passive ? 'lastRead' : 'lastFix', fix + speed) +
       '</table>' +
-      (passive ? `<div class="jmc-tip-note">${lang.html('passiveNote', ' — ')}</div>` : '')
+      (passive ? `<div class="jmc-tip-note">${lang.html('passiveNote', ' — ')}</div>` : '') +
+      (store.conflict[slot] ? conflictNote() : '')
+    );
+  }
+
+  function conflictNote() {
+    const c = config.conflict;
+    const lang = JMC.lang;
+    return (
+      `<div class="jmc-tip-conflict" style="color:${c.colour}">${esc(c.mark)} <b>${lang.html([c.label_zh, c.label_en])}</b>` +
+      `<br>${lang.html('conflictNote', ' — ')}</div>`
     );
   }
 
@@ -313,6 +323,7 @@
     focusSlot: layer.focusSlot,
     follow,
     drawn: layer.hits.n,
+    conflictsDrawn: layer.conflictsDrawn || 0,
     labels: layer.labels || 0,
     clusters: layer.clusters.length,
     dimmed: layer.dimmed,

@@ -28,6 +28,8 @@
       this._lastTrailDraw = 0;
       this._trailTimer = 0;
       this._sprites = null;
+      this._conflictSprites = null;
+      this.conflictColour = (config.conflict && config.conflict.colour) || '#e040e0';
       this._bucketCap = 0;
     },
 
@@ -277,6 +279,23 @@
       return this._sprites[sev][hollow];
     },
 
+    // The CONFLICT ring and badge for a vehicle of each severity (its size sets the ring's).
+    conflictSprite(sev, dpr) {
+      if (!this._conflictSprites || this._conflictSpriteDpr !== dpr) {
+        this._conflictSpriteDpr = dpr;
+        this._conflictSprites = this.styles.map((style) => {
+          const half = JMC.symbols.conflictExtent(style.size);
+          const canvas = document.createElement('canvas');
+          canvas.width = canvas.height = Math.ceil(2 * half * dpr);
+          const c = canvas.getContext('2d');
+          c.setTransform(dpr, 0, 0, dpr, 0, 0);
+          JMC.symbols.drawConflict(c, half, half, style.size, this.conflictColour);
+          return canvas;
+        });
+      }
+      return this._conflictSprites[sev];
+    },
+
     // A few symbols (cluster view): sprites drawn on whole device pixels.
     _drawSymbols(ctx, v, slots, xs, ys, n, sev) {
       if (!n) return;
@@ -288,6 +307,11 @@
       for (let i = 0; i < n; i++) {
         const slot = slots[i];
         ctx.drawImage(s.kind[slot] === 1 ? hollow : solid, Math.round(xs[i] * v.dpr - off), Math.round(ys[i] * v.dpr - off));
+        if (s.conflict[slot]) {
+          const mark = this.conflictSprite(sev, v.dpr);
+          const half = mark.width / 2;
+          ctx.drawImage(mark, Math.round(xs[i] * v.dpr - half), Math.round(ys[i] * v.dpr - half));
+        }
         this.hit(slot, xs[i], ys[i]);
       }
       ctx.setTransform(v.dpr, 0, 0, v.dpr, 0, 0);
@@ -312,6 +336,18 @@
           const slot = slots[i];
           blit.put(s.kind[slot] === 1 ? hollow : solid, Math.round(xs[i] * v.dpr), Math.round(ys[i] * v.dpr));
           this.hit(slot, xs[i], ys[i]);
+        }
+      }
+      // CONFLICT rings and badges over every symbol, so no neighbour hides one
+      this.conflictsDrawn = 0;
+      for (let sev = 0; sev < 5; sev++) {
+        const n = b.n[sev];
+        let mark = null;
+        for (let i = 0; i < n; i++) {
+          if (!s.conflict[b.slot[sev][i]]) continue;
+          if (!mark) mark = blit.pixelsOf(this.conflictSprite(sev, v.dpr));
+          blit.put(mark, Math.round(b.x[sev][i] * v.dpr), Math.round(b.y[sev][i] * v.dpr));
+          this.conflictsDrawn++;
         }
       }
       blit.end(ctx);

@@ -41,10 +41,13 @@
       const style = layer.styles[sev];
       for (let i = 0; i < b.n[sev] && drawn < MAX_LABELS; i++) {
         const slot = b.slot[sev][i];
-        const x = b.x[sev][i] + style.size + 4;
+        const conflict = s.conflict[slot];
+        // beside the symbol, or beside a CONFLICT's ring and badge
+        const x = b.x[sev][i] + (conflict ? JMC.symbols.conflictExtent(style.size) + 2 : style.size + 4);
         const y = b.y[sev][i];
         const plate = s.meta[slot][4] || s.meta[slot][1];
-        const text = sev ? `${plate} ${JMC.lang.primary([style.label_zh, style.label_en])}` : plate;
+        const named = sev ? `${plate} ${JMC.lang.primary([style.label_zh, style.label_en])}` : plate;
+        const text = conflict ? `${named} ⚠` : named;
         const width = ctx.measureText(text).width;
         if (!free(x - 2, y - 8, x + width + 2, y + 8)) continue;
         ctx.strokeStyle = 'rgba(13,16,19,0.9)';

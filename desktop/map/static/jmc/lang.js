@@ -28,6 +28,7 @@
     start: ['起', 'start'],
     end: ['迄', 'end'],
     basemap: ['底圖', 'basemap'],
+    conflictNote: ['兩台主控台處理不一致，待主管裁決', 'two consoles decided differently; a supervisor must resolve it'],
   };
   const LANGUAGES = ['zh_TW', 'en'];
   let english = false;

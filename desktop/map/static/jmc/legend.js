@@ -1,4 +1,5 @@
-/* The legend (severity symbols, their names and counts) and the status line, in the map's
+/* The legend (severity symbols, their names and counts, then the CONFLICT marking and its count)
+   and the status line, in the map's
    language (lang.js): the secondary language is dimmed, and hidden on a small map (map.css). */
 (function () {
   'use strict';
@@ -7,8 +8,9 @@
   const figure = (n) => n.toLocaleString('en-US');
 
   class Legend {
-    constructor(map, styles) {
+    constructor(map, styles, conflict) {
       this.styles = styles;
+      this.conflict = conflict;
       this.legend = Legend._control(map, 'bottomleft', 'jmc-legend');
       this.status = Legend._control(map, 'topright', 'jmc-status');
       this.counts = null;
@@ -39,9 +41,16 @@
           );
         })
         .join('');
+      const c = this.conflict;
+      const conflictNames = [c.label_zh, c.label_en];
+      const conflict =
+        `<tr class="jmc-conflict"><td>${JMC.symbols.svgConflict(c.colour, 16)}</td>` +
+        `<td class="jmc-first" style="color:${c.colour}">${esc(lang.primary(conflictNames))}</td>` +
+        `<td class="jmc-second">${esc(lang.secondary(conflictNames))}</td>` +
+        '<td class="jmc-num" data-conflicts="1">0</td></tr>';
       const passive = JMC.symbols.svgShape(this.styles[0], true, 16);
       this.legend.innerHTML =
-        `<table>${rows}<tr class="jmc-sep"><td>${passive}</td><td colspan="3">` +
+        `<table>${rows}${conflict}<tr class="jmc-sep"><td>${passive}</td><td colspan="3">` +
         `${esc(lang.primary('passiveSeal'))}<span class="jmc-second"><br>${esc(lang.secondary('passiveSeal'))}</span>` +
         '</td></tr></table>';
       this.show(this.counts, this.dataTime);
@@ -57,7 +66,7 @@
         return;
       }
       for (const cell of this.legend.querySelectorAll('.jmc-num')) {
-        cell.textContent = figure(counts.bySev[Number(cell.dataset.sev)]);
+        cell.textContent = figure(cell.dataset.conflicts ? counts.conflicts : counts.bySev[Number(cell.dataset.sev)]);
       }
       const unlocated = counts.unlocated ? ` · ${lang.html('noFix')} ${figure(counts.unlocated)}` : '';
       this.status.innerHTML =

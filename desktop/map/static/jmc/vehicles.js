@@ -20,7 +20,7 @@
     return new Int32Array(bytes.buffer);
   }
 
-  // meta row: [slot, trip_id, sev, kind, plate, order, containers, seals, phase, origin, dest, open, region]
+  // meta row: [slot, trip_id, sev, kind, plate, order, containers, seals, phase, origin, dest, open, region, conflict]
   class Store {
     constructor(trailSeconds) {
       this.trailSeconds = trailSeconds;
@@ -51,6 +51,7 @@
       this.speed = copy(Int32Array, this.speed);
       this.sev = copy(Uint8Array, this.sev);
       this.kind = copy(Uint8Array, this.kind);
+      this.conflict = copy(Uint8Array, this.conflict); // 1: a ticket with an unresolved CONFLICT
       this.live = copy(Uint8Array, this.live);
       this.located = copy(Uint8Array, this.located);
       this.tHead = copy(Int32Array, this.tHead);
@@ -70,6 +71,7 @@
       if (row && this.idSlot.get(row[1]) === slot) this.idSlot.delete(row[1]);
       this.live[slot] = 0;
       this.located[slot] = 0;
+      this.conflict[slot] = 0;
       this.meta[slot] = null;
       this.tLen[slot] = 0;
       this.trailsChanged = true;
@@ -90,6 +92,7 @@
         this.idSlot.set(row[1], slot);
         this.sev[slot] = row[2];
         this.kind[slot] = row[3];
+        this.conflict[slot] = row[13] ? 1 : 0;
         if (!this.live[slot]) {
           this.live[slot] = 1;
           this.located[slot] = 0;
@@ -171,13 +174,15 @@
       const bySev = [0, 0, 0, 0, 0];
       let total = 0;
       let unlocated = 0;
+      let conflicts = 0;
       for (let slot = 0; slot < this.high; slot++) {
         if (!this.live[slot]) continue;
         total++;
         bySev[this.sev[slot]]++;
         if (!this.located[slot]) unlocated++;
+        if (this.conflict[slot]) conflicts++;
       }
-      return { total, bySev, unlocated };
+      return { total, bySev, unlocated, conflicts };
     }
 
     // What the tests and the tooltip read about one trip.
@@ -200,6 +205,7 @@
         destination: m[10],
         openTickets: m[11],
         region: m[12],
+        conflict: this.conflict[slot] === 1,
         located,
         lat: located ? this.lat[slot] / 1e6 : null,
         lon: located ? this.lon[slot] / 1e6 : null,
