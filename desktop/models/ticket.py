@@ -10,10 +10,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 from typing import Any
 
 from desktop.models.catalogue import ESCALATING, HandlingUnit, Severity
+
+# sign-off levels, roles and evidence live in signoff.py; imported from here as before
+from desktop.models.signoff import Evidence as Evidence
+from desktop.models.signoff import Role as Role
+from desktop.models.signoff import SignoffLevel as SignoffLevel
+from desktop.models.signoff import required_signoff_level as required_signoff_level
 from desktop.models.timeutil import format_rfc3339, format_utc
 from desktop.models.workdays import is_overdue
 
@@ -31,23 +37,6 @@ class TicketStatus(StrEnum):
 class Resolution(StrEnum):
     AUTO_CLOSED = "auto_closed"
     SIGNED_OFF = "signed_off"
-
-
-class SignoffLevel(IntEnum):
-    """簽報層級: who must sign a ticket off (§6.4)."""
-
-    SECTION_CHIEF = 1  # 股長
-    DIVISION_CHIEF = 2  # 課長
-    HEAD_OF_UNIT = 3  # 一級單位主管
-
-
-class Role(IntEnum):
-    """User roles that matter to the ticket domain; the value is the highest level they sign."""
-
-    WATCH_OFFICER = 0
-    SECTION_CHIEF = 1
-    DIVISION_CHIEF = 2
-    HEAD_OF_UNIT = 3
 
 
 class Action(StrEnum):
@@ -89,26 +78,6 @@ WORKFLOW_EVENTS = frozenset(
         "intercept_cancelled",
     }
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """Evidence available for a disposition."""
-
-    system_images: bool = False  # 系統出進站影像
-    operator_cctv: bool = False  # 業者監視系統影像
-    whereabouts_traced: bool = False  # 追查貨物去向
-
-
-def required_signoff_level(evidence: Evidence, minimum: int = 0) -> SignoffLevel:
-    """The sign-off level the evidence requires, never below the per-code ``minimum``."""
-    if evidence.system_images:
-        level = SignoffLevel.SECTION_CHIEF
-    elif evidence.operator_cctv:
-        level = SignoffLevel.DIVISION_CHIEF
-    else:
-        level = SignoffLevel.HEAD_OF_UNIT
-    return SignoffLevel(max(level, minimum))
 
 
 def ticket_id(code: str, order_no: str | None, subject: str, opened_ts: float) -> str:
@@ -161,7 +130,7 @@ class Ticket:
     escalated: bool = False
     assignee: str | None = None
     findings: str = ""
-    evidence: Evidence = Evidence()
+    evidence: Evidence = field(default_factory=Evidence)
     actions: list[str] = field(default_factory=list)
     events: list[TicketEvent] = field(default_factory=list)
     #: topics of the open CONFLICTs (``findings``, ``decision``, ...): a cache of the store's
