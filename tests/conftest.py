@@ -119,3 +119,21 @@ def _translators_do_not_leak(request: Any) -> Any:
         for translator in installed:
             if not any(translator is kept for kept in shared):
                 QCoreApplication.removeTranslator(translator)
+
+
+@pytest.fixture
+def open_store(tmp_path: Any) -> Any:
+    """Open stores (SQLite files in the test's folder) by name; dispose of them afterwards."""
+    from desktop.store.api import Store
+    from tests.journal_support import CONSOLE
+
+    opened: list[Any] = []
+
+    def open_(name: str) -> Any:
+        store = Store.open(str(tmp_path / f"{name}.sqlite3"), console_id=CONSOLE)
+        opened.append(store)
+        return store
+
+    yield open_
+    for store in opened:
+        store.engine.dispose()
