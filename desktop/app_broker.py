@@ -13,10 +13,10 @@ from __future__ import annotations
 import dataclasses
 import os
 
+from desktop.ingest import PASSWORD_ENV
 from desktop.ingest.broker import BrokerAddress, BrokerUrlError
 
 CA_ENV = "JMC_BROKER_CA"
-PASSWORD_ENV = "JMC_MQTT_PASSWORD"
 
 
 def console_broker_address(url: str, cafile: str | None = None) -> BrokerAddress:

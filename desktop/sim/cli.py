@@ -23,13 +23,13 @@ from typing import Any
 
 import msgspec
 
+from desktop.ingest import PASSWORD_ENV
 from desktop.models.sites import SitesFileError, load_roster, load_sites
 from desktop.models.timeutil import format_rfc3339, parse_rfc3339
 from desktop.sim.anomalies import DEFAULT_RATE, INJECTABLE, RAISES, AnomalyRates
 from desktop.sim.engine import Simulator
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-PASSWORD_ENV = "JMC_MQTT_PASSWORD"
 
 
 def _probability(text: str) -> float:
